@@ -1,0 +1,122 @@
+# embargo - eBPF enforcement agent. `make help` lists the targets.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+
+OUT     := build
+ARCH    ?= x86
+CC      ?= cc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+PREFIX  ?= /usr/local
+Q       := $(if $(V),,@)
+msg      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iuserspace -Iloader -I$(OUT)
+LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
+	-Iinclude -Ibpf -Ibpf/vmlinux/$(ARCH)
+
+# Userspace code with no libbpf in it: unit-tested under ASan+UBSan.
+CORE_SRCS := $(filter-out userspace/main.c userspace/agent.c userspace/cmd_%.c,$(wildcard userspace/*.c))
+APP_SRCS  := $(filter-out $(CORE_SRCS),$(wildcard userspace/*.c)) $(wildcard loader/*.c)
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+HDRS      := $(wildcard include/*.h userspace/*.h loader/*.h bpf/*.h)
+
+CORE_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS))
+APP_OBJS  := $(patsubst %.c,$(OUT)/obj/%.o,$(APP_SRCS))
+
+SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJS := $(patsubst %.c,$(OUT)/asan/%.o,$(CORE_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
+
+.PHONY: all deps test unit load-test e2e run install clean vmlinux help
+
+all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
+
+help:
+	@echo 'make            build build/embargo and the test fixtures'
+	@echo 'make deps       install missing build dependencies (apt-get)'
+	@echo 'make test       unit tests (ASan+UBSan), verifier load, end-to-end (root)'
+	@echo 'make run        the agent with the demo policy, in the foreground (root)'
+	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
+	@echo 'make vmlinux    regenerate bpf/vmlinux/$(ARCH)/vmlinux.h from this kernel'
+
+deps:
+	$(Q)./scripts/deps.sh
+
+# --- BPF -------------------------------------------------------------------
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(HDRS) | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux/$(ARCH)/vmlinux.h
+
+# --- userspace -------------------------------------------------------------
+$(OUT)/obj/%.o: %.c $(HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(OUT)/embargo: $(CORE_OBJS) $(APP_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/fixtures/%: tests/fixtures/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -O2 $(WARN) $< -o $@
+
+# The demo's banned program: fixed bytes, so demo.yaml can name its SHA-256.
+$(OUT)/demo/vendor-agent: $(OUT)/fixtures/mkdemo
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$< $@
+
+# --- tests -----------------------------------------------------------------
+$(OUT)/asan/%.o: %.c $(HDRS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c $< -o $@
+
+$(OUT)/tests/%: tests/unit/%.c $(ASAN_OBJS) $(HDRS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -O1 -g $(SAN) $(WARN) $< $(ASAN_OBJS) -lcmocka $(LDLIBS) -o $@
+
+unit: $(UNIT_BINS)
+	$(Q)./tests/run-unit.sh $(UNIT_BINS)
+
+load-test: $(OUT)/embargo
+	$(Q)./tests/load/run.sh
+
+e2e: $(OUT)/embargo $(FIXTURES)
+	$(Q)./tests/e2e/run.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./tests/run-all.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./scripts/run-demo.sh
+
+install: $(OUT)/embargo
+	install -D -m 0755 $(OUT)/embargo $(DESTDIR)$(PREFIX)/sbin/embargo
+
+$(OUT):
+	$(Q)mkdir -p $@
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * embargo_abi.h - every type that crosses the kernel/user boundary.
+ *
+ * Included by the BPF programs (after vmlinux.h, __bpf__ defined by clang)
+ * and by userspace (after <linux/types.h>). Bump EMBARGO_ABI_VERSION on any
+ * change of layout or meaning: pinned maps of another version are replaced,
+ * never reused.
+ */
+#ifndef EMBARGO_ABI_H
+#define EMBARGO_ABI_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define EMBARGO_ABI_VERSION 1
+
+/* Verdicts, ordered: a larger value wins (deny beats audit). */
+enum emb_action {
+	EMB_ACT_NONE = 0,
+	EMB_ACT_AUDIT = 1,
+	EMB_ACT_DENY = 2,
+};
+
+/* Protocol bits of a network rule. */
+#define EMB_PROTO_TCP (1u << 0)
+#define EMB_PROTO_UDP (1u << 1)
+#define EMB_PROTO_ANY (EMB_PROTO_TCP | EMB_PROTO_UDP)
+
+/* Inode identity as the kernel sees it: sb->s_dev is (major << 20 | minor). */
+struct emb_inode_key {
+	__u64 dev;
+	__u64 ino;
+};
+
+/* rule_id indexes the userspace rule table (policy, vendor, sha256/cidr). */
+struct emb_verdict {
+	__u32 action; /* enum emb_action */
+	__u32 rule_id;
+};
+
+/*
+ * Network rules live in LPM tries keyed by prefix. Each prefix carries every
+ * port/proto rule of itself and of all shorter prefixes containing it (the
+ * compiler pushes them down), so the single longest match is enough.
+ */
+#define EMB_NET_RULES_PER_PREFIX 16
+
+struct emb_net_rule {
+	__u16 port_lo; /* host order, inclusive */
+	__u16 port_hi;
+	__u8 proto_mask; /* EMB_PROTO_* */
+	__u8 action;     /* enum emb_action */
+	__u16 pad;
+	__u32 rule_id;
+};
+
+struct emb_net_value {
+	__u32 count;
+	struct emb_net_rule rules[EMB_NET_RULES_PER_PREFIX];
+};
+
+struct emb_lpm4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct emb_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* Per-CPU counters (array map index). */
+enum emb_stat {
+	EMB_STAT_DENIED = 0,
+	EMB_STAT_AUDITED = 1,
+	EMB_STAT_LOST = 2, /* ring buffer full: event not delivered */
+	EMB_STAT_MAX = 3,
+};
+
+enum emb_event_type {
+	EMB_EV_EXEC = 1,
+	EMB_EV_CONNECT = 2,
+	EMB_EV_SENDMSG = 3,
+};
+
+/* How the kernel enforced a deny. */
+enum emb_method {
+	EMB_METHOD_NONE = 0, /* audit: nothing enforced */
+	EMB_METHOD_SIGKILL = 1,
+	EMB_METHOD_EPERM = 2,
+};
+
+#define EMB_COMM_LEN 16
+#define EMB_PATH_LEN 256
+/* Executable of a network caller, as the kernel's dentry names from the
+ * file up to its mount's root: exe[0] is the base name. */
+#define EMB_EXE_DEPTH 8
+#define EMB_EXE_NAME 64
+
+struct emb_event {
+	__u32 type;   /* enum emb_event_type */
+	__u32 action; /* enum emb_action */
+	__u32 method; /* enum emb_method */
+	__u32 rule_id;
+	__u32 pid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 pad;
+	char comm[EMB_COMM_LEN];
+	union {
+		struct {
+			__u64 dev;
+			__u64 ino;
+			char path[EMB_PATH_LEN];
+		} exec;
+		struct {
+			__u32 family; /* AF_INET or AF_INET6 (as called) */
+			__u32 proto;  /* EMB_PROTO_TCP or EMB_PROTO_UDP */
+			__u16 dport;  /* host order */
+			__u16 pad;
+			__u8 daddr[16]; /* 4 bytes used for AF_INET */
+			char exe[EMB_EXE_DEPTH][EMB_EXE_NAME];
+		} net;
+	};
+};
+
+#endif /* EMBARGO_ABI_H */

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include "compile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* A network rule before grouping: one CIDR with one port range. */
+struct net_item {
+	struct emb_cidr cidr;
+	struct emb_net_rule rule;
+	int line;
+	const char *file;
+};
+
+struct net_group {
+	struct emb_cidr cidr;
+	struct emb_net_value own;    /* rules written for exactly this prefix */
+	struct emb_net_value merged; /* own + every containing prefix's */
+	int line;
+	const char *file;
+};
+
+static int addr_len(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static int rules_push(struct emb_compiled *c, const struct emb_rule *r)
+{
+	struct emb_rule *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	c->rules = grown;
+	c->rules[c->n_rules++] = *r;
+	return 0;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+	return memcmp(((const struct emb_hash_entry *)a)->sha256,
+		      ((const struct emb_hash_entry *)b)->sha256, EMB_SHA256_LEN);
+}
+
+/* Sort the digests and keep one entry per digest: the strongest action. */
+static void hashes_dedup(struct emb_compiled *c)
+{
+	size_t out = 0;
+
+	if (!c->n_hashes)
+		return;
+	qsort(c->hashes, c->n_hashes, sizeof(*c->hashes), cmp_hash);
+	for (size_t i = 1; i < c->n_hashes; i++) {
+		struct emb_hash_entry *keep = &c->hashes[out];
+
+		if (memcmp(keep->sha256, c->hashes[i].sha256, EMB_SHA256_LEN) == 0) {
+			if (c->hashes[i].verdict.action > keep->verdict.action)
+				keep->verdict = c->hashes[i].verdict;
+			continue;
+		}
+		c->hashes[++out] = c->hashes[i];
+	}
+	c->n_hashes = out + 1;
+}
+
+static int add_vendor_hashes(struct emb_compiled *c, const struct emb_policy *p,
+			     const struct emb_vendor *v, enum emb_action action)
+{
+	struct emb_hash_entry *grown;
+
+	if (!v->n_sha256)
+		return 0;
+	grown = realloc(c->hashes, (c->n_hashes + v->n_sha256) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	c->hashes = grown;
+	for (size_t i = 0; i < v->n_sha256; i++) {
+		struct emb_rule r = { .kind = EMB_RULE_SHA256, .action = action, .policy = p,
+				      .vendor = v, .sha256 = v->sha256[i] };
+		struct emb_hash_entry *h = &c->hashes[c->n_hashes++];
+
+		memcpy(h->sha256, v->sha256[i], EMB_SHA256_LEN);
+		h->verdict.action = action;
+		h->verdict.rule_id = (uint32_t)c->n_rules;
+		if (rules_push(c, &r))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int items_push(struct net_item **items, size_t *n, const struct net_item *it)
+{
+	struct net_item *grown = realloc(*items, (*n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	*items = grown;
+	(*items)[(*n)++] = *it;
+	return 0;
+}
+
+static int add_vendor_net(struct emb_compiled *c, const struct emb_policy *p,
+			  const struct emb_vendor *v, enum emb_action action,
+			  struct net_item **items, size_t *n_items)
+{
+	for (size_t i = 0; i < v->n_connect; i++) {
+		const struct emb_connect_rule *cr = &v->connect[i];
+		struct emb_rule r = { .kind = EMB_RULE_NET, .action = action, .policy = p,
+				      .vendor = v, .net = cr };
+		size_t n_ranges = cr->n_ports ? cr->n_ports : 1;
+
+		for (size_t k = 0; k < n_ranges; k++) {
+			struct net_item it = { .cidr = cr->cidr, .line = cr->line, .file = p->file };
+
+			it.rule.port_lo = cr->n_ports ? cr->ports[k].lo : 0;
+			it.rule.port_hi = cr->n_ports ? cr->ports[k].hi : 65535;
+			it.rule.proto_mask = (uint8_t)cr->proto_mask;
+			it.rule.action = (uint8_t)action;
+			it.rule.rule_id = (uint32_t)c->n_rules;
+			if (items_push(items, n_items, &it))
+				return -ENOMEM;
+		}
+		if (rules_push(c, &r))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_cidr(const struct emb_cidr *a, const struct emb_cidr *b)
+{
+	int r = memcmp(a->addr, b->addr, (size_t)addr_len(a->family));
+
+	return r ? r : a->prefix - b->prefix;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return cmp_cidr(&((const struct net_item *)a)->cidr, &((const struct net_item *)b)->cidr);
+}
+
+/* Does outer (a shorter or equal prefix) contain inner? */
+static int cidr_contains(const struct emb_cidr *outer, const struct emb_cidr *inner)
+{
+	int full = outer->prefix / 8, rest = outer->prefix % 8;
+
+	if (outer->prefix > inner->prefix)
+		return 0;
+	if (memcmp(outer->addr, inner->addr, (size_t)full))
+		return 0;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+		return (outer->addr[full] & mask) == (inner->addr[full] & mask);
+	}
+	return 1;
+}
+
+/* Append rule unless the value already has one as strong for the same
+ * ports and protocols. Returns -1 when the value is full. */
+static int value_add(struct emb_net_value *v, const struct emb_net_rule *r)
+{
+	for (uint32_t i = 0; i < v->count; i++) {
+		struct emb_net_rule *o = &v->rules[i];
+
+		if (o->port_lo == r->port_lo && o->port_hi == r->port_hi &&
+		    o->proto_mask == r->proto_mask) {
+			if (r->action > o->action)
+				*o = *r;
+			return 0;
+		}
+	}
+	if (v->count >= EMB_NET_RULES_PER_PREFIX)
+		return -1;
+	v->rules[v->count++] = *r;
+	return 0;
+}
+
+static int value_merge(struct emb_net_value *dst, const struct emb_net_value *src)
+{
+	for (uint32_t i = 0; i < src->count; i++)
+		if (value_add(dst, &src->rules[i]))
+			return -1;
+	return 0;
+}
+
+static void too_many(struct emb_diag *diag, const struct net_group *g)
+{
+	char buf[64];
+
+	emb_cidr_format(&g->cidr, buf, sizeof(buf));
+	emb_diag_add(diag, "%s:%d: more than %d port/protocol rules apply to %s", g->file, g->line,
+		     EMB_NET_RULES_PER_PREFIX, buf);
+}
+
+/*
+ * Group sorted items by prefix, then give each prefix the rules of every
+ * prefix containing it. Sorted by (address, length), a prefix's ancestors
+ * come before it, so a stack of open prefixes finds them.
+ */
+static int group_net(struct net_item *items, size_t n, struct net_group **out, size_t *n_out,
+		     struct emb_diag *diag)
+{
+	struct net_group *groups = calloc(n ? n : 1, sizeof(*groups));
+	size_t *stack = calloc(n ? n : 1, sizeof(*stack));
+	size_t ng = 0, depth = 0;
+	int err = 0;
+
+	if (!groups || !stack) {
+		err = -ENOMEM;
+		goto out;
+	}
+	qsort(items, n, sizeof(*items), cmp_item);
+	for (size_t i = 0; i < n; i++) {
+		struct net_group *g = ng ? &groups[ng - 1] : NULL;
+
+		if (!g || cmp_cidr(&g->cidr, &items[i].cidr)) {
+			g = &groups[ng++];
+			g->cidr = items[i].cidr;
+			g->line = items[i].line;
+			g->file = items[i].file;
+		}
+		if (value_add(&g->own, &items[i].rule)) {
+			too_many(diag, g);
+			err = -E2BIG;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < ng; i++) {
+		struct net_group *g = &groups[i];
+
+		while (depth && !cidr_contains(&groups[stack[depth - 1]].cidr, &g->cidr))
+			depth--;
+		g->merged = g->own;
+		if (depth && value_merge(&g->merged, &groups[stack[depth - 1]].merged)) {
+			too_many(diag, g);
+			err = -E2BIG;
+			goto out;
+		}
+		stack[depth++] = i;
+	}
+	*out = groups;
+	*n_out = ng;
+	groups = NULL;
+out:
+	free(groups);
+	free(stack);
+	return err;
+}
+
+static int emit_net(struct emb_compiled *c, const struct net_group *groups, size_t n)
+{
+	size_t n4 = 0, n6 = 0;
+
+	for (size_t i = 0; i < n; i++)
+		groups[i].cidr.family == AF_INET ? n4++ : n6++;
+	c->net4 = calloc(n4 ? n4 : 1, sizeof(*c->net4));
+	c->net6 = calloc(n6 ? n6 : 1, sizeof(*c->net6));
+	if (!c->net4 || !c->net6)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct net_group *g = &groups[i];
+
+		if (g->cidr.family == AF_INET) {
+			struct emb_net4_entry *e = &c->net4[c->n_net4++];
+
+			e->key.prefixlen = (uint32_t)g->cidr.prefix;
+			memcpy(e->key.addr, g->cidr.addr, 4);
+			e->value = g->merged;
+		} else {
+			struct emb_net6_entry *e = &c->net6[c->n_net6++];
+
+			e->key.prefixlen = (uint32_t)g->cidr.prefix;
+			memcpy(e->key.addr, g->cidr.addr, 16);
+			e->value = g->merged;
+		}
+	}
+	return 0;
+}
+
+static enum emb_action mode_action(enum emb_mode m)
+{
+	return m == EMB_MODE_ENFORCE ? EMB_ACT_DENY : m == EMB_MODE_AUDIT ? EMB_ACT_AUDIT : EMB_ACT_NONE;
+}
+
+static int compile_policies(const struct emb_policy_set *set, const struct emb_host *host,
+			    struct emb_compiled *c, struct net_item **items, size_t *n_items,
+			    struct emb_diag *diag)
+{
+	int err = 0;
+
+	c->states = calloc(set->n ? set->n : 1, sizeof(*c->states));
+	if (!c->states)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct emb_policy *p = &set->policies[i];
+		struct emb_policy_state *st = &c->states[c->n_states++];
+
+		st->policy = p;
+		if (emb_policy_mode(p, host, &st->mode, diag)) {
+			err = -EINVAL;
+			continue;
+		}
+		if (st->mode == EMB_MODE_OFF)
+			continue;
+		for (size_t v = 0; v < p->n_vendors && !err; v++) {
+			enum emb_action a = mode_action(st->mode);
+
+			if (add_vendor_hashes(c, p, &p->vendors[v], a) ||
+			    add_vendor_net(c, p, &p->vendors[v], a, items, n_items))
+				err = -ENOMEM;
+		}
+	}
+	return err;
+}
+
+int emb_compile(const struct emb_policy_set *set, const struct emb_host *host,
+		struct emb_compiled *out, struct emb_diag *diag)
+{
+	struct emb_compiled c = { 0 };
+	struct net_item *items = NULL;
+	struct net_group *groups = NULL;
+	size_t n_items = 0, n_groups = 0;
+	int err;
+
+	err = compile_policies(set, host, &c, &items, &n_items, diag);
+	if (!err)
+		err = group_net(items, n_items, &groups, &n_groups, diag);
+	if (!err)
+		err = emit_net(&c, groups, n_groups);
+	if (err == -ENOMEM)
+		emb_diag_add(diag, "out of memory compiling the policy set");
+	if (err) {
+		emb_compiled_free(&c);
+		goto out;
+	}
+	hashes_dedup(&c);
+	*out = c;
+out:
+	free(items);
+	free(groups);
+	return err ? -1 : 0;
+}
+
+void emb_compiled_free(struct emb_compiled *c)
+{
+	free(c->states);
+	free(c->rules);
+	free(c->hashes);
+	free(c->net4);
+	free(c->net6);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct emb_verdict *emb_compiled_hash_verdict(const struct emb_compiled *c,
+						    const uint8_t sha256[EMB_SHA256_LEN])
+{
+	struct emb_hash_entry key;
+	const struct emb_hash_entry *hit;
+
+	if (!c->n_hashes)
+		return NULL;
+	memcpy(key.sha256, sha256, EMB_SHA256_LEN);
+	hit = bsearch(&key, c->hashes, c->n_hashes, sizeof(key), cmp_hash);
+	return hit ? &hit->verdict : NULL;
+}
+
+/* Longest prefix among entries containing addr, like the kernel's LPM trie. */
+static const struct emb_net_value *lpm_find(const struct emb_compiled *c, int family,
+					    const uint8_t *addr)
+{
+	struct emb_cidr host = { .family = family, .prefix = family == AF_INET ? 32 : 128 };
+	const struct emb_net_value *best = NULL;
+	int best_len = -1;
+	size_t n = family == AF_INET ? c->n_net4 : c->n_net6;
+
+	memcpy(host.addr, addr, (size_t)addr_len(family));
+	for (size_t i = 0; i < n; i++) {
+		struct emb_cidr p = { .family = family };
+		const struct emb_net_value *v;
+
+		if (family == AF_INET) {
+			p.prefix = (int)c->net4[i].key.prefixlen;
+			memcpy(p.addr, c->net4[i].key.addr, 4);
+			v = &c->net4[i].value;
+		} else {
+			p.prefix = (int)c->net6[i].key.prefixlen;
+			memcpy(p.addr, c->net6[i].key.addr, 16);
+			v = &c->net6[i].value;
+		}
+		if (p.prefix > best_len && cidr_contains(&p, &host)) {
+			best = v;
+			best_len = p.prefix;
+		}
+	}
+	return best;
+}
+
+struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
+					    const uint8_t *addr, uint16_t port, unsigned proto)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	struct emb_verdict out = { 0 };
+	const struct emb_net_value *v;
+
+	if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof(v4mapped)) == 0) {
+		family = AF_INET;
+		addr += 12;
+	}
+	v = lpm_find(c, family, addr);
+	if (!v)
+		return out;
+	/* Same walk as emb_match_rules() in bpf/emb_decide.bpf.h. */
+	for (uint32_t i = 0; i < v->count; i++) {
+		const struct emb_net_rule *r = &v->rules[i];
+
+		if (!(r->proto_mask & proto) || port < r->port_lo || port > r->port_hi)
+			continue;
+		if (r->action > out.action) {
+			out.action = r->action;
+			out.rule_id = r->rule_id;
+		}
+	}
+	return out;
+}
+
+const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id)
+{
+	return rule_id < c->n_rules ? &c->rules[rule_id] : NULL;
+}

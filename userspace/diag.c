@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void diag_push(struct emb_diag *d, char *msg)
+{
+	char **grown = realloc(d->msgs, (d->n + 1) * sizeof(*d->msgs));
+
+	if (!grown) {
+		fputs("embargo: out of memory recording an error\n", stderr);
+		abort();
+	}
+	d->msgs = grown;
+	d->msgs[d->n++] = msg;
+}
+
+static char *vformat(const char *prefix, const char *fmt, va_list ap)
+{
+	char *body = NULL, *msg = NULL;
+
+	if (vasprintf(&body, fmt, ap) < 0 || asprintf(&msg, "%s%s", prefix, body) < 0) {
+		fputs("embargo: out of memory recording an error\n", stderr);
+		abort();
+	}
+	free(body);
+	return msg;
+}
+
+void emb_diag_add(struct emb_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_push(d, vformat("", fmt, ap));
+	va_end(ap);
+}
+
+void emb_diag_at(struct emb_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+	char *prefix = NULL;
+	va_list ap;
+
+	if (asprintf(&prefix, "%s:%d:%d: ", file, line, col) < 0) {
+		fputs("embargo: out of memory recording an error\n", stderr);
+		abort();
+	}
+	va_start(ap, fmt);
+	diag_push(d, vformat(prefix, fmt, ap));
+	va_end(ap);
+	free(prefix);
+}
+
+void emb_diag_free(struct emb_diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->msgs[i]);
+	free(d->msgs);
+	d->msgs = NULL;
+	d->n = 0;
+}

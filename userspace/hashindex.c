@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * hashindex.c - walk scan roots and SHA-256 the files, in parallel.
+ *
+ * The calling thread walks the roots depth-first and pushes the paths of
+ * candidate files into a bounded queue; a pool of hashing threads pops them,
+ * opens each one without following symlinks, takes its identity from fstat
+ * of the open fd (so identity and hash describe the same file even if the
+ * path was replaced meanwhile), drops inodes already seen in this scan and
+ * hashes the rest. Memory stays modest: the queue and the walk stack hold
+ * path strings only, the seen sets hold (dev, ino) pairs.
+ */
+#include "hashindex.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define HASH_BUF_SIZE (256 * 1024)
+#define QUEUE_CAP 4096
+#define MAX_THREADS 256
+#define EXEC_BITS (S_IXUSR | S_IXGRP | S_IXOTH)
+
+uint64_t emb_kdev(dev_t st_dev)
+{
+	return ((uint64_t)major(st_dev) << 20) | minor(st_dev);
+}
+
+void emb_sha256_hex(const uint8_t d[32], char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		buf[2 * i] = hex[d[i] >> 4];
+		buf[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	buf[64] = '\0';
+}
+
+/* Hash fd from offset 0 to EOF with a caller-supplied ctx and buffer. */
+static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz,
+			 uint8_t out[32], uint64_t *nbytes)
+{
+	uint64_t off = 0;
+	unsigned int mdlen = 0;
+	ssize_t n;
+
+	if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		return -EIO;
+	for (;;) {
+		n = pread(fd, buf, bufsz, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		if (!EVP_DigestUpdate(ctx, buf, (size_t)n))
+			return -EIO;
+		off += (uint64_t)n;
+	}
+	if (!EVP_DigestFinal_ex(ctx, out, &mdlen) || mdlen != 32)
+		return -EIO;
+	if (nbytes)
+		*nbytes = off;
+	return 0;
+}
+
+int emb_sha256_fd(int fd, uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t *buf = malloc(HASH_BUF_SIZE);
+	int err = -ENOMEM;
+
+	if (!ctx || !buf)
+		goto out;
+	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, out, NULL);
+out:
+	free(buf);
+	EVP_MD_CTX_free(ctx);
+	return err;
+}
+
+/* --- (dev, ino) set: open addressing, linear probing ---------------------- */
+
+struct ino_slot {
+	uint64_t dev, ino;
+	int used;
+};
+
+struct ino_set {
+	struct ino_slot *slots;
+	size_t cap, n; /* cap is a power of two */
+};
+
+static size_t ino_hash(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ dev * 0xc2b2ae3d27d4eb4fULL;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct ino_slot *ino_find(struct ino_slot *slots, size_t cap, uint64_t dev, uint64_t ino)
+{
+	size_t i = ino_hash(dev, ino) & (cap - 1);
+
+	while (slots[i].used && (slots[i].dev != dev || slots[i].ino != ino))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int ino_grow(struct ino_set *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 1024, i;
+	struct ino_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].used)
+			*ino_find(slots, cap, s->slots[i].dev, s->slots[i].ino) = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+/* 1 if (dev, ino) is new and now recorded, 0 if already seen, -ENOMEM. */
+static int ino_add(struct ino_set *s, uint64_t dev, uint64_t ino)
+{
+	struct ino_slot *slot;
+
+	/* Keep the load under one half so probe chains stay short. */
+	if (2 * (s->n + 1) > s->cap && ino_grow(s))
+		return -ENOMEM;
+	slot = ino_find(s->slots, s->cap, dev, ino);
+	if (slot->used)
+		return 0;
+	*slot = (struct ino_slot){ .dev = dev, .ino = ino, .used = 1 };
+	s->n++;
+	return 1;
+}
+
+static void ino_free(struct ino_set *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->cap = s->n = 0;
+}
+
+/* --- scan state ------------------------------------------------------------ */
+
+struct scan {
+	const struct emb_scan_opts *o;
+	emb_scan_cb cb;
+	void *ctx;
+
+	pthread_mutex_t lock; /* everything below */
+	pthread_cond_t not_empty, not_full;
+	char *queue[QUEUE_CAP];
+	size_t head, count;
+	int done; /* the walk is over: workers exit once the queue is empty */
+	int ret;  /* first non-zero: callback value or -errno; stops the scan */
+	struct ino_set files; /* inodes hashed (or being hashed) */
+	struct emb_scan_stats stats;
+};
+
+static void scan_error(struct scan *s, const char *path, int err)
+{
+	char msg[128];
+
+	fprintf(stderr, "embargo: scan: %s: %s\n", path, strerror_r(err, msg, sizeof(msg)));
+	pthread_mutex_lock(&s->lock);
+	s->stats.errors++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Record the first reason to stop and wake everyone blocked on the queue. */
+static void scan_stop_locked(struct scan *s, int ret)
+{
+	if (!s->ret)
+		s->ret = ret;
+	pthread_cond_broadcast(&s->not_empty);
+	pthread_cond_broadcast(&s->not_full);
+}
+
+static int scan_stopped(struct scan *s)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	ret = s->ret;
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+/* Takes ownership of path. Blocks while the queue is full. */
+static int queue_push(struct scan *s, char *path)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->count == QUEUE_CAP && !s->ret)
+		pthread_cond_wait(&s->not_full, &s->lock);
+	ret = s->ret;
+	if (!ret) {
+		s->queue[(s->head + s->count) % QUEUE_CAP] = path;
+		s->count++;
+		pthread_cond_signal(&s->not_empty);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (ret)
+		free(path);
+	return ret;
+}
+
+/* The next path to hash, or NULL when the walk is over or stopped. */
+static char *queue_pop(struct scan *s)
+{
+	char *path = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->count && !s->done && !s->ret)
+		pthread_cond_wait(&s->not_empty, &s->lock);
+	if (s->count && !s->ret) {
+		path = s->queue[s->head];
+		s->head = (s->head + 1) % QUEUE_CAP;
+		s->count--;
+		pthread_cond_signal(&s->not_full);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return path;
+}
+
+static void queue_drain(struct scan *s)
+{
+	while (s->count) {
+		free(s->queue[s->head]);
+		s->head = (s->head + 1) % QUEUE_CAP;
+		s->count--;
+	}
+}
+
+/* --- hashing threads --------------------------------------------------------- */
+
+struct worker {
+	struct scan *s;
+	pthread_t tid;
+	EVP_MD_CTX *md;
+	uint8_t *buf;
+};
+
+/* A file that went away or changed type under us is skipped, not an error. */
+static int vanished(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ELOOP;
+}
+
+static int open_file(const char *path)
+{
+	/*
+	 * O_NONBLOCK: if the path was swapped for a FIFO since the walk saw
+	 * it, open must not hang; it changes nothing for regular files.
+	 */
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	int fd = open(path, flags | O_NOATIME);
+
+	/* O_NOATIME needs ownership or CAP_FOWNER; the atime is not worth failing for. */
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+/* 1 if the open file is one to hash: regular, exec bit if asked, not seen yet. */
+static int want_file(struct scan *s, const struct stat *st)
+{
+	int ret;
+
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	if (s->o->exec_only && !(st->st_mode & EXEC_BITS))
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	ret = ino_add(&s->files, emb_kdev(st->st_dev), st->st_ino);
+	if (ret < 0)
+		scan_stop_locked(s, ret);
+	pthread_mutex_unlock(&s->lock);
+	return ret > 0;
+}
+
+static void report_file(struct scan *s, const struct emb_file_hash *fh, uint64_t nbytes)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->ret) {
+		s->stats.files++;
+		s->stats.bytes += nbytes;
+		ret = s->cb(s->ctx, fh);
+		if (ret)
+			scan_stop_locked(s, ret);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void hash_path(struct worker *w, const char *path)
+{
+	struct emb_file_hash fh = { .path = path };
+	uint64_t nbytes = 0;
+	struct stat st;
+	int fd, err;
+
+	fd = open_file(path);
+	if (fd < 0) {
+		if (!vanished(-fd))
+			scan_error(w->s, path, -fd);
+		return;
+	}
+	if (fstat(fd, &st)) {
+		scan_error(w->s, path, errno);
+		goto out;
+	}
+	if (!want_file(w->s, &st))
+		goto out;
+	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, fh.sha256, &nbytes);
+	if (err) {
+		scan_error(w->s, path, -err);
+		goto out;
+	}
+	fh.kdev = emb_kdev(st.st_dev);
+	fh.ino = st.st_ino;
+	fh.size = (uint64_t)st.st_size;
+	report_file(w->s, &fh, nbytes);
+out:
+	close(fd);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	char *path;
+
+	while ((path = queue_pop(w->s))) {
+		hash_path(w, path);
+		free(path);
+	}
+	return NULL;
+}
+
+static void worker_free(struct worker *w)
+{
+	EVP_MD_CTX_free(w->md);
+	free(w->buf);
+}
+
+static int worker_start(struct worker *w, struct scan *s)
+{
+	int err;
+
+	w->s = s;
+	w->md = EVP_MD_CTX_new();
+	w->buf = malloc(HASH_BUF_SIZE);
+	if (!w->md || !w->buf) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = -pthread_create(&w->tid, NULL, worker_main, w);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	worker_free(w);
+	return err;
+}
+
+/* --- the walk ---------------------------------------------------------------- */
+
+struct walk {
+	struct scan *s;
+	char **stack; /* directories still to read */
+	size_t n, cap;
+	struct ino_set dirs; /* directories entered: bind-mount loops end here */
+};
+
+/* Whole-component prefix match: "/proc" covers "/proc" and "/proc/1", not "/procfs". */
+static int prefix_match(const char *path, const char *ex)
+{
+	size_t len = strlen(ex);
+
+	while (len > 1 && ex[len - 1] == '/')
+		len--;
+	if (len == 1 && ex[0] == '/')
+		return path[0] == '/';
+	return len && !strncmp(path, ex, len) && (path[len] == '\0' || path[len] == '/');
+}
+
+static int excluded(const struct emb_scan_opts *o, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_exclude; i++)
+		if (o->exclude[i] && prefix_match(path, o->exclude[i]))
+			return 1;
+	return 0;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = !dl || dir[dl - 1] != '/';
+	char *p = malloc(dl + slash + nl + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, name, nl + 1);
+	return p;
+}
+
+/* Takes ownership of dir. */
+static int walk_push(struct walk *w, char *dir)
+{
+	size_t cap;
+	char **grown;
+
+	if (w->n == w->cap) {
+		cap = w->cap ? w->cap * 2 : 64;
+		grown = realloc(w->stack, cap * sizeof(*grown));
+		if (!grown) {
+			free(dir);
+			return -ENOMEM;
+		}
+		w->stack = grown;
+		w->cap = cap;
+	}
+	w->stack[w->n++] = dir;
+	return 0;
+}
+
+/* Hand a directory entry to the queue or the stack; path is consumed. */
+static int walk_entry(struct walk *w, int dfd, const struct dirent *de, char *path)
+{
+	unsigned char type = de->d_type;
+	struct stat st;
+
+	if (excluded(w->s->o, path))
+		goto skip;
+	if (type == DT_UNKNOWN || (type == DT_REG && w->s->o->exec_only)) {
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			if (!vanished(errno))
+				scan_error(w->s, path, errno);
+			goto skip;
+		}
+		type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		/* A cheap early filter; the worker checks again on the open fd. */
+		if (type == DT_REG && w->s->o->exec_only && !(st.st_mode & EXEC_BITS))
+			goto skip;
+	}
+	if (type == DT_DIR)
+		return walk_push(w, path);
+	if (type == DT_REG)
+		return queue_push(w->s, path);
+skip:
+	free(path);
+	return 0;
+}
+
+static int walk_dir(struct walk *w, const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	char *path;
+	DIR *d = NULL;
+	int fd, err = 0;
+
+	/* O_NOFOLLOW: a directory swapped for a symlink since we saw it is not entered. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		if (!vanished(errno))
+			scan_error(w->s, dir, errno);
+		goto out;
+	}
+	err = ino_add(&w->dirs, emb_kdev(st.st_dev), st.st_ino);
+	if (err <= 0)
+		goto out;
+	err = 0;
+	d = fdopendir(fd);
+	if (!d) {
+		scan_error(w->s, dir, errno);
+		goto out;
+	}
+	fd = -1;
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		path = join_path(dir, de->d_name);
+		if (!path) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = walk_entry(w, dirfd(d), de, path);
+		if (err)
+			goto out;
+	}
+	if (errno)
+		scan_error(w->s, dir, errno);
+out:
+	if (d)
+		closedir(d);
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* A copy of root without trailing slashes ("/" stays "/"). */
+static char *root_path(const char *root)
+{
+	size_t len = strlen(root);
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	return strndup(root, len);
+}
+
+static int walk_root(struct walk *w, const char *root)
+{
+	char *path = root_path(root);
+	struct stat st;
+	int err = 0;
+
+	if (!path)
+		return -ENOMEM;
+	if (excluded(w->s->o, path))
+		goto skip;
+	/* lstat: a root that is a symlink is not followed either. */
+	if (lstat(path, &st)) {
+		scan_error(w->s, path, errno);
+		goto skip;
+	}
+	if (S_ISREG(st.st_mode))
+		return queue_push(w->s, path);
+	if (!S_ISDIR(st.st_mode))
+		goto skip;
+	err = walk_push(w, path);
+	while (!err && w->n) {
+		path = w->stack[--w->n];
+		err = walk_dir(w, path);
+		free(path);
+		if (!err)
+			err = scan_stopped(w->s);
+	}
+	return err;
+skip:
+	free(path);
+	return 0;
+}
+
+static int walk_all(struct scan *s)
+{
+	struct walk w = { .s = s };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < s->o->n_roots && !err; i++)
+		err = walk_root(&w, s->o->roots[i]);
+	while (w.n)
+		free(w.stack[--w.n]);
+	free(w.stack);
+	ino_free(&w.dirs);
+	return err;
+}
+
+/* --- entry point ------------------------------------------------------------- */
+
+static int thread_count(int threads)
+{
+	long n = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	return n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+static int scan_init(struct scan *s)
+{
+	if (pthread_mutex_init(&s->lock, NULL))
+		return -ENOMEM;
+	if (pthread_cond_init(&s->not_empty, NULL))
+		goto err_lock;
+	if (pthread_cond_init(&s->not_full, NULL))
+		goto err_cond;
+	return 0;
+err_cond:
+	pthread_cond_destroy(&s->not_empty);
+err_lock:
+	pthread_mutex_destroy(&s->lock);
+	return -ENOMEM;
+}
+
+static void scan_destroy(struct scan *s)
+{
+	queue_drain(s);
+	ino_free(&s->files);
+	pthread_cond_destroy(&s->not_full);
+	pthread_cond_destroy(&s->not_empty);
+	pthread_mutex_destroy(&s->lock);
+}
+
+/* Start up to n workers; fewer is fine as long as one runs. */
+static int start_workers(struct scan *s, struct worker *w, int n, int *started)
+{
+	int i, err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = worker_start(&w[i], s);
+		if (err)
+			break;
+	}
+	*started = i;
+	return i ? 0 : err;
+}
+
+static int run_scan(struct scan *s, int nthreads)
+{
+	struct worker *w = calloc((size_t)nthreads, sizeof(*w));
+	int i, started = 0, err;
+
+	if (!w)
+		return -ENOMEM;
+	err = start_workers(s, w, nthreads, &started);
+	if (err)
+		goto out;
+	err = walk_all(s);
+	pthread_mutex_lock(&s->lock);
+	if (err)
+		scan_stop_locked(s, err);
+	s->done = 1;
+	pthread_cond_broadcast(&s->not_empty);
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; i < started; i++) {
+		pthread_join(w[i].tid, NULL);
+		worker_free(&w[i]);
+	}
+	err = s->ret;
+out:
+	free(w);
+	return err;
+}
+
+int emb_scan(const struct emb_scan_opts *o, emb_scan_cb cb, void *ctx, struct emb_scan_stats *stats)
+{
+	struct scan *s;
+	int err;
+
+	if (!o || !cb || (o->n_roots && !o->roots) || (o->n_exclude && !o->exclude))
+		return -EINVAL;
+	/* The queue is a few pages of pointers: keep it off the caller's stack. */
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->o = o;
+	s->cb = cb;
+	s->ctx = ctx;
+	err = scan_init(s);
+	if (err)
+		goto out;
+	err = run_scan(s, thread_count(o->threads));
+	if (stats)
+		*stats = s->stats;
+	scan_destroy(s);
+out:
+	free(s);
+	return err;
+}

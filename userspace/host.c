@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * host.c - the host tag (host.yaml) and --classification.
+ *
+ * No host file at the default path means an unmarked host (no policy
+ * enforces or audits there); a file named with --host must exist, and a
+ * file that cannot be read for any other reason is an error, not an
+ * unmarked host.
+ */
+#include "policy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/*
+ * The YAML document layer lives in policy.c. These prototypes belong in a
+ * header of their own (userspace/ydoc.h); they are repeated here until it
+ * exists.
+ */
+struct emb_ydoc;
+struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag);
+yaml_node_t *emb_ydoc_root(struct emb_ydoc *y);
+yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id);
+void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+size_t emb_ydoc_nerr(const struct emb_ydoc *y);
+const char *emb_ydoc_q(struct emb_ydoc *y, const char *s);
+void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
+		  unsigned required, unsigned later, yaml_node_t **vals);
+const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key);
+int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty);
+size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag);
+int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char **buf, size_t *len,
+		       struct emb_diag *diag);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const default_roots[] = { "/" };
+static const char *const default_exclude[] = { "/proc", "/sys", "/dev", "/run" };
+
+/* Searched in this order for a level named without a scheme. */
+static const char *const search_order[] = { "uk-gsc", "us", "nato" };
+
+enum { H_SCHEME, H_CLASSIFICATION, H_UNVERIFIED, H_SCAN, H_SCHEMES, H_NKEYS };
+
+static const char *const host_keys[H_NKEYS] = {
+	[H_SCHEME] = "scheme",
+	[H_CLASSIFICATION] = "classification",
+	[H_UNVERIFIED] = "unverified",
+	[H_SCAN] = "scan",
+	[H_SCHEMES] = "schemes",
+};
+
+enum { S_ROOTS, S_EXCLUDE, S_NKEYS };
+
+static const char *const scan_keys[S_NKEYS] = {
+	[S_ROOTS] = "roots",
+	[S_EXCLUDE] = "exclude",
+};
+
+/* Scheme and level of a level named without a scheme; -1 when none has it. */
+static int level_search(const char *name, const struct emb_scheme **sc)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(search_order); i++) {
+		const struct emb_scheme *s = emb_scheme_find(search_order[i]);
+		int idx = emb_level_find(s, name);
+
+		if (idx >= 0) {
+			*sc = s;
+			return idx;
+		}
+	}
+	return -1;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int copy_strv(const char *const *src, size_t n, char ***out, size_t *n_out)
+{
+	char **v = calloc(n ? n : 1, sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = strdup(src[i]);
+		if (!v[i]) {
+			free_strv(v, i);
+			return -1;
+		}
+	}
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+/* A list of absolute paths; *out stays NULL on any error. */
+static void parse_paths(struct emb_ydoc *y, yaml_node_t *seq, const char *key, int nonempty,
+			char ***out, size_t *n_out)
+{
+	int count = emb_ydoc_seq(y, seq, key, nonempty);
+	const char **tmp;
+	size_t n = 0;
+
+	if (count < 0)
+		return;
+	tmp = calloc(count ? (size_t)count : 1, sizeof(*tmp));
+	if (!tmp) {
+		emb_ydoc_err(y, seq, "out of memory");
+		return;
+	}
+	for (int i = 0; i < count; i++) {
+		yaml_node_t *item = emb_ydoc_node(y, seq->data.sequence.items.start[i]);
+		const char *s;
+
+		if (item->type != YAML_SCALAR_NODE) {
+			emb_ydoc_err(y, item, "'%s' entries must be scalars", key);
+			continue;
+		}
+		s = emb_ydoc_str(y, item, key);
+		if (s && s[0] != '/')
+			emb_ydoc_err(y, item, "'%s' entry '%s' is not an absolute path", key,
+				     emb_ydoc_q(y, s));
+		else if (s)
+			tmp[n++] = s;
+	}
+	if (n == (size_t)count && copy_strv(tmp, n, out, n_out))
+		emb_ydoc_err(y, seq, "out of memory");
+	free(tmp);
+}
+
+static void parse_scan(struct emb_ydoc *y, yaml_node_t *map, struct emb_host *h)
+{
+	yaml_node_t *vals[S_NKEYS];
+
+	if (map->type != YAML_MAPPING_NODE) {
+		emb_ydoc_err(y, map, "'scan' must be a mapping");
+		return;
+	}
+	emb_ydoc_map(y, map, scan_keys, S_NKEYS, 0, 0, vals);
+	if (vals[S_ROOTS])
+		parse_paths(y, vals[S_ROOTS], "roots", 1, &h->scan_roots, &h->n_scan_roots);
+	if (vals[S_EXCLUDE])
+		parse_paths(y, vals[S_EXCLUDE], "exclude", 0, &h->exclude, &h->n_exclude);
+}
+
+static void parse_unverified(struct emb_ydoc *y, yaml_node_t *n, struct emb_host *h)
+{
+	const char *s = emb_ydoc_str(y, n, "unverified");
+
+	if (!s)
+		return;
+	if (!strcmp(s, "allow"))
+		h->unverified = EMB_UNVERIFIED_ALLOW;
+	else if (!strcmp(s, "deny"))
+		h->unverified = EMB_UNVERIFIED_DENY;
+	else
+		emb_ydoc_err(y, n, "unknown value '%s' for 'unverified' (expected allow or deny)",
+			     emb_ydoc_q(y, s));
+}
+
+/* Sets h->scheme and h->level from the scheme and classification keys. */
+static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host *h)
+{
+	const struct emb_scheme *sc = NULL;
+	const char *s;
+
+	if (vals[H_SCHEME]) {
+		s = emb_ydoc_str(y, vals[H_SCHEME], "scheme");
+		if (!s)
+			return;
+		sc = emb_scheme_find(s);
+		if (!sc) {
+			emb_ydoc_err(y, vals[H_SCHEME], "unknown scheme '%s'", emb_ydoc_q(y, s));
+			return;
+		}
+	}
+	if (vals[H_CLASSIFICATION]) {
+		s = emb_ydoc_str(y, vals[H_CLASSIFICATION], "classification");
+		if (!s)
+			return;
+		h->level = sc ? emb_level_find(sc, s) : level_search(s, &sc);
+		if (h->level < 0 && vals[H_SCHEME])
+			emb_ydoc_err(y, vals[H_CLASSIFICATION], "unknown level '%s' for scheme %s",
+				     emb_ydoc_q(y, s), sc->name);
+		else if (h->level < 0)
+			emb_ydoc_err(y, vals[H_CLASSIFICATION], "unknown level '%s'", emb_ydoc_q(y, s));
+	}
+	if (sc) {
+		h->scheme = strdup(sc->name);
+		if (!h->scheme)
+			emb_ydoc_err(y, vals[H_SCHEME], "out of memory");
+	}
+}
+
+static void parse_host(struct emb_ydoc *y, yaml_node_t *root, struct emb_host *h)
+{
+	yaml_node_t *vals[H_NKEYS];
+
+	if (root->type != YAML_MAPPING_NODE) {
+		emb_ydoc_err(y, root, "host file must be a mapping");
+		return;
+	}
+	emb_ydoc_map(y, root, host_keys, H_NKEYS, 0, 0, vals);
+	if (vals[H_SCHEMES])
+		emb_ydoc_err(y, vals[H_SCHEMES], "custom schemes are not supported yet");
+	parse_level(y, vals, h);
+	if (vals[H_UNVERIFIED])
+		parse_unverified(y, vals[H_UNVERIFIED], h);
+	if (vals[H_SCAN])
+		parse_scan(y, vals[H_SCAN], h);
+}
+
+static int host_parse_file(const char *file, int missing_ok, struct emb_host *h, struct emb_diag *diag)
+{
+	struct emb_ydoc *y;
+	yaml_node_t *root;
+	char *buf;
+	size_t len;
+	int rc;
+
+	rc = emb_ydoc_read_file(file, "host file", missing_ok, &buf, &len, diag);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	y = emb_ydoc_load(file, buf, len, diag);
+	if (!y) {
+		free(buf);
+		return -1;
+	}
+	/* An empty host file is the same as none: every key has its default. */
+	root = emb_ydoc_root(y);
+	if (root)
+		parse_host(y, root, h);
+	rc = emb_ydoc_finish(y, diag) ? -1 : 0;
+	free(buf);
+	return rc;
+}
+
+static int apply_override(struct emb_host *h, const char *name, struct emb_diag *diag)
+{
+	const struct emb_scheme *sc = emb_scheme_find(h->scheme);
+	int idx = sc ? emb_level_find(sc, name) : level_search(name, &sc);
+
+	if (idx < 0) {
+		emb_diag_add(diag, "--classification: unknown level '%s'", name);
+		return -1;
+	}
+	if (!h->scheme) {
+		h->scheme = strdup(sc->name);
+		if (!h->scheme) {
+			emb_diag_add(diag, "--classification: out of memory");
+			return -1;
+		}
+	}
+	h->level = idx;
+	return 0;
+}
+
+static int apply_defaults(struct emb_host *h, struct emb_diag *diag)
+{
+	if (!h->scan_roots &&
+	    copy_strv(default_roots, ARRAY_SIZE(default_roots), &h->scan_roots, &h->n_scan_roots))
+		goto oom;
+	if (!h->exclude &&
+	    copy_strv(default_exclude, ARRAY_SIZE(default_exclude), &h->exclude, &h->n_exclude))
+		goto oom;
+	return 0;
+oom:
+	emb_diag_add(diag, "out of memory loading the host tag");
+	return -1;
+}
+
+int emb_host_load(struct emb_host *host, const char *path, const char *default_path,
+		  const char *classification_override, struct emb_diag *diag)
+{
+	struct emb_host h = { .level = EMB_LEVEL_UNMARKED, .unverified = EMB_UNVERIFIED_ALLOW };
+	const char *file = path ? path : default_path;
+	int failed = 0;
+
+	memset(host, 0, sizeof(*host));
+	host->level = EMB_LEVEL_UNMARKED;
+	if (file && host_parse_file(file, !path, &h, diag))
+		failed = 1;
+	if (classification_override && apply_override(&h, classification_override, diag))
+		failed = 1;
+	if (failed || apply_defaults(&h, diag)) {
+		emb_host_free(&h);
+		return -1;
+	}
+	/* No classification: unmarked, whatever the scheme. */
+	if (h.level == EMB_LEVEL_UNMARKED) {
+		free(h.scheme);
+		h.scheme = NULL;
+	}
+	*host = h;
+	return 0;
+}
+
+void emb_host_free(struct emb_host *host)
+{
+	if (!host)
+		return;
+	free(host->scheme);
+	free_strv(host->scan_roots, host->n_scan_roots);
+	free_strv(host->exclude, host->n_exclude);
+	memset(host, 0, sizeof(*host));
+	host->level = EMB_LEVEL_UNMARKED;
+}

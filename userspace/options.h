@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* options.h - the options every subcommand shares (SPEC §1, §4). */
+#ifndef EMBARGO_OPTIONS_H
+#define EMBARGO_OPTIONS_H
+
+#include <stddef.h>
+
+#define EMB_DEFAULT_HOST "/etc/embargo/host.yaml"
+#define EMB_DEFAULT_POLICY_DIR "/etc/embargo/policies.d"
+#define EMB_DEFAULT_KEYS_DIR "/etc/embargo/keys.d"
+#define EMB_DEFAULT_STATE_DIR "/var/lib/embargo"
+#define EMB_DEFAULT_LOG "/var/log/embargo/events.jsonl"
+#define EMB_DEFAULT_PIN_DIR "/sys/fs/bpf/embargo"
+#define EMB_DEFAULT_SOCKET "/run/embargo/embargo.sock"
+
+struct emb_opts {
+	const char *host;           /* --host, NULL: default path if present */
+	const char *classification; /* --classification */
+	const char **policies;      /* --policy, repeatable */
+	size_t n_policies;
+	const char *policy_dir;     /* --policy-dir; default dir when no --policy */
+	const char *keys_dir;
+	const char *state_dir;
+	const char *log;
+	const char *pin_dir;
+	const char *socket;
+	const char *cgroup;         /* --cgroup, NULL: the cgroup2 root */
+	const char **scan;          /* --scan, repeatable */
+	size_t n_scan;
+	int json;                   /* --json */
+	char **args;                /* positional arguments after the options */
+	int n_args;
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand name). allowed is a string of the
+ * long option names this subcommand takes, e.g. "host,classification,policy".
+ * Prints "embargo SUB: ..." and returns -1 on a bad or disallowed option.
+ */
+int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowed);
+void emb_opts_free(struct emb_opts *o);
+
+/* The policy dir to read: --policy-dir, else the default when no --policy. */
+const char *emb_opts_policy_dir(const struct emb_opts *o);
+
+#endif
