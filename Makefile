@@ -3,7 +3,8 @@
 .SUFFIXES:
 .SECONDARY:
 
-OUT     := build
+OUT     ?= build
+export OUT
 ARCH    ?= x86
 CC      ?= cc
 CLANG   ?= clang

@@ -3,8 +3,8 @@
 
 PASS=0
 FAIL=0
-EMBARGO=${EMBARGO:-$PWD/build/embargo}
-FIX=${FIX:-$PWD/build/fixtures}
+EMBARGO=${EMBARGO:-$PWD/${OUT:-build}/embargo}
+FIX=${FIX:-$PWD/${OUT:-build}/fixtures}
 
 ok() { PASS=$((PASS + 1)); echo "  ok   $1"; }
 bad() {

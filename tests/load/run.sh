@@ -10,7 +10,7 @@ ensure_bpffs
 dir=/sys/fs/bpf/embargo-load-$$
 mkdir "$dir" || { bad "mkdir $dir"; summary load; exit 1; }
 trap 'rm -rf "$dir"' EXIT
-for obj in build/*.bpf.o; do
+for obj in "${OUT:-build}"/*.bpf.o; do
 	name=$(basename "$obj" .bpf.o)
 	if out=$(bpftool prog loadall "$obj" "$dir/$name" 2>&1); then
 		n=$(ls "$dir/$name" | wc -l)

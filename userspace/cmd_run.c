@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <stdio.h>
+
+#include "agent.h"
+#include "cmds.h"
+#include "options.h"
+
+#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan"
+
+int cmd_run(int argc, char **argv)
+{
+	struct emb_opts o;
+	int rc;
+
+	if (emb_opts_parse(&o, argc, argv, RUN_OPTS))
+		return 2;
+	if (o.n_args) {
+		fprintf(stderr, "embargo run: unexpected argument '%s'\n", o.args[0]);
+		emb_opts_free(&o);
+		return 2;
+	}
+	rc = emb_agent_run(&o);
+	emb_opts_free(&o);
+	return rc;
+}
