@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# `make test`: every layer, in order; fails if any layer fails.
+# `make test`: every layer, in order; fails if any layer fails. Each layer
+# prints its own "LAYER: N passed, N failed"; the last line sums the layers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-status=0
-make --no-print-directory unit || status=1
-make --no-print-directory load-test || status=1
-make --no-print-directory e2e || status=1
-if [ $status -eq 0 ]; then echo "make test: all layers passed"; else echo "make test: FAILED"; fi
-exit $status
+LAYERS=(unit load-test e2e)
+pass=0 fail=0
+for layer in "${LAYERS[@]}"; do
+	echo "=== make $layer"
+	if make --no-print-directory "$layer"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "make test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

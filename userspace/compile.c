@@ -211,7 +211,8 @@ static int group_net(struct net_item *items, size_t n, struct net_group **out, s
 		err = -ENOMEM;
 		goto out;
 	}
-	qsort(items, n, sizeof(*items), cmp_item);
+	if (n)
+		qsort(items, n, sizeof(*items), cmp_item);
 	for (size_t i = 0; i < n; i++) {
 		struct net_group *g = ng ? &groups[ng - 1] : NULL;
 
