@@ -37,7 +37,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all deps test unit load-test e2e run install clean vmlinux help
+.PHONY: all deps test unit cli-test load-test e2e run install clean vmlinux help
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 
@@ -98,6 +98,9 @@ $(OUT)/tests/%: tests/unit/%.c $(ASAN_OBJS) $(HDRS)
 
 unit: $(UNIT_BINS)
 	$(Q)./tests/run-unit.sh $(UNIT_BINS)
+
+cli-test: all
+	$(Q)./tests/cli/run.sh
 
 load-test: $(OUT)/embargo
 	$(Q)./tests/load/run.sh

@@ -399,7 +399,7 @@ static const struct emb_net_value *lpm_find(const struct emb_compiled *c, int fa
 }
 
 struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
-					    const uint8_t *addr, uint16_t port, unsigned proto)
+					    const uint8_t *addr, int port, unsigned proto)
 {
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	struct emb_verdict out = { 0 };
@@ -416,7 +416,9 @@ struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int fa
 	for (uint32_t i = 0; i < v->count; i++) {
 		const struct emb_net_rule *r = &v->rules[i];
 
-		if (!(r->proto_mask & proto) || port < r->port_lo || port > r->port_hi)
+		if (!(r->proto_mask & proto))
+			continue;
+		if (port >= 0 && (port < r->port_lo || port > r->port_hi))
 			continue;
 		if (r->action > out.action) {
 			out.action = r->action;

@@ -75,10 +75,15 @@ void emb_compiled_free(struct emb_compiled *c);
 const struct emb_verdict *emb_compiled_hash_verdict(const struct emb_compiled *c,
 						    const uint8_t sha256[EMB_SHA256_LEN]);
 
-/* The verdict for an endpoint, exactly as the kernel computes it. addr is
- * network order (4 or 16 bytes); proto is EMB_PROTO_TCP or EMB_PROTO_UDP. */
+/*
+ * The verdict for an endpoint, exactly as the kernel computes it. addr is
+ * network order (4 or 16 bytes); proto is EMB_PROTO_TCP or EMB_PROTO_UDP as
+ * the kernel sees a socket. For `embargo test` questions without a port or
+ * protocol, port -1 and proto EMB_PROTO_ANY give the strongest verdict over
+ * every port and protocol.
+ */
 struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
-					    const uint8_t *addr, uint16_t port, unsigned proto);
+					    const uint8_t *addr, int port, unsigned proto);
 
 /* Rule of a kernel event, or NULL if out of range. */
 const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id);

@@ -19,6 +19,8 @@ enum {
 	OPT_CGROUP,
 	OPT_SCAN,
 	OPT_JSON,
+	OPT_EXEC,
+	OPT_CONNECT,
 };
 
 static const struct option all_opts[] = {
@@ -34,6 +36,8 @@ static const struct option all_opts[] = {
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "scan", required_argument, NULL, OPT_SCAN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "exec", required_argument, NULL, OPT_EXEC },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +93,8 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 	case OPT_CGROUP: o->cgroup = arg; break;
 	case OPT_SCAN: return push(&o->scan, &o->n_scan, arg);
 	case OPT_JSON: o->json = 1; break;
+	case OPT_EXEC: o->exec = arg; break;
+	case OPT_CONNECT: o->connect = arg; break;
 	}
 	return 0;
 }

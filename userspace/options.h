@@ -28,6 +28,8 @@ struct emb_opts {
 	const char **scan;          /* --scan, repeatable */
 	size_t n_scan;
 	int json;                   /* --json */
+	const char *exec;           /* --exec PATH (embargo test) */
+	const char *connect;        /* --connect ADDR[:PORT][/PROTO] (embargo test) */
 	char **args;                /* positional arguments after the options */
 	int n_args;
 };

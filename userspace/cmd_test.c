@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * `embargo test`: what the policy would decide for an exec or a connect, from
+ * the same compiled decisions the agent writes to the kernel. No kernel, no
+ * root. Exit 0 allow, 10 deny, 11 audit (SPEC §4).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "endpoint.h"
+#include "hashindex.h"
+#include "policy_load.h"
+
+#define TEST_OPTS "host,classification,policy,policy-dir,exec,connect"
+
+enum { EXIT_ALLOW = 0, EXIT_DENY = 10, EXIT_AUDIT = 11, EXIT_ERROR = 2 };
+
+static int report(const struct emb_loaded *l, const struct emb_verdict *v, const char *what)
+{
+	const struct emb_rule *r = v ? emb_compiled_rule(&l->compiled, v->rule_id) : NULL;
+
+	if (!v || v->action == EMB_ACT_NONE || !r) {
+		printf("allow: %s (host %s)\n", what, l->host_level);
+		return EXIT_ALLOW;
+	}
+	printf("%s: %s (host %s): policy %s, vendor %s\n",
+	       v->action == EMB_ACT_DENY ? "deny" : "audit", what, l->host_level, r->policy->id,
+	       r->vendor->name);
+	return v->action == EMB_ACT_DENY ? EXIT_DENY : EXIT_AUDIT;
+}
+
+static int test_exec(const struct emb_loaded *l, const char *path)
+{
+	uint8_t digest[32];
+	char hex[65], what[4200];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		fprintf(stderr, "embargo test: %s: %s\n", path, strerror(errno));
+		return EXIT_ERROR;
+	}
+	err = emb_sha256_fd(fd, digest);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "embargo test: %s: cannot hash: %s\n", path, strerror(-err));
+		return EXIT_ERROR;
+	}
+	emb_sha256_hex(digest, hex);
+	snprintf(what, sizeof(what), "exec %s (sha256 %s)", path, hex);
+	return report(l, emb_compiled_hash_verdict(&l->compiled, digest), what);
+}
+
+static int test_connect(const struct emb_loaded *l, const char *arg)
+{
+	struct emb_endpoint ep;
+	struct emb_verdict v;
+	const char *why = NULL;
+	char what[256];
+
+	if (emb_endpoint_parse(arg, &ep, &why)) {
+		fprintf(stderr, "embargo test: --connect %s: %s\n", arg, why);
+		return EXIT_ERROR;
+	}
+	v = emb_compiled_net_verdict(&l->compiled, ep.family, ep.addr, ep.port, ep.proto);
+	snprintf(what, sizeof(what), "connect %s", arg);
+	return report(l, &v, what);
+}
+
+int cmd_test(int argc, char **argv)
+{
+	struct emb_diag diag = { 0 };
+	struct emb_loaded l;
+	struct emb_opts o;
+	int rc = EXIT_ERROR;
+
+	if (emb_opts_parse(&o, argc, argv, TEST_OPTS))
+		return EXIT_ERROR;
+	if (o.n_args || !o.exec == !o.connect) {
+		fprintf(stderr, "usage: embargo test [--policy F | --policy-dir D] [--classification L] "
+				"(--exec PATH | --connect ADDR[:PORT][/tcp|udp])\n");
+		goto out;
+	}
+	if (emb_loaded_init(&l, &o, &diag)) {
+		for (size_t i = 0; i < diag.n; i++)
+			fprintf(stderr, "%s\n", diag.msgs[i]);
+		goto out;
+	}
+	rc = o.exec ? test_exec(&l, o.exec) : test_connect(&l, o.connect);
+	emb_loaded_free(&l);
+out:
+	emb_diag_free(&diag);
+	emb_opts_free(&o);
+	return rc;
+}
