@@ -18,12 +18,15 @@
 
 static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-/* Decimal digits only; at most max_digits of them. Returns -1 when empty or not digits. */
+/*
+ * Decimal digits only, no leading zero (YAML 1.1 reads 0443 as octal: refuse
+ * rather than guess), at most max_digits of them. -1 when not such a number.
+ */
 static int parse_decimal(const char *s, size_t len, size_t max_digits, unsigned long *out)
 {
 	unsigned long v = 0;
 
-	if (len == 0 || len > max_digits)
+	if (len == 0 || len > max_digits || (len > 1 && s[0] == '0'))
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -32,6 +35,14 @@ static int parse_decimal(const char *s, size_t len, size_t max_digits, unsigned 
 	}
 	*out = v;
 	return 0;
+}
+
+static int all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return len > 0;
 }
 
 static int set_err(const char **err, const char *msg)
@@ -112,16 +123,10 @@ static int parse_port(const char *s, size_t len, uint16_t *out, const char **err
 {
 	unsigned long v;
 
-	/* Six digits are enough to tell "out of range" from "invalid". */
-	if (parse_decimal(s, len, 6, &v)) {
-		for (size_t i = 0; i < len; i++)
-			if (s[i] < '0' || s[i] > '9')
-				return set_err(err, "invalid port");
-		if (len == 0)
-			return set_err(err, "invalid port");
-		return set_err(err, "port out of range");
-	}
-	if (v < 1 || v > 65535)
+	if (!all_digits(s, len) || (len > 1 && s[0] == '0'))
+		return set_err(err, "invalid port");
+	/* Six digits are enough to tell any port from out of range. */
+	if (len > 6 || parse_decimal(s, len, 6, &v) || v < 1 || v > 65535)
 		return set_err(err, "port out of range");
 	*out = (uint16_t)v;
 	return 0;

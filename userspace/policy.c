@@ -29,7 +29,7 @@
 #define EMB_YAML_MAX_BYTES (16u << 20)
 #define EMB_YAML_MAX_DEPTH 64
 #define EMB_YAML_MAX_ERRORS 50
-#define EMB_QUOTE_MAX 64
+#define EMB_QUOTE_MAX 100
 #define EMB_ID_MAX 64
 #define BIT(n) (1u << (n))
 

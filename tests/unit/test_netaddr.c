@@ -52,6 +52,7 @@ static const struct bad_case cidr_bad[] = {
 	{ "10.0.0.0/", "invalid CIDR" },
 	{ "10.0.0.0/abc", "invalid CIDR" },
 	{ "10.0.0.0/+8", "invalid CIDR" },
+	{ "10.0.0.0/08", "invalid CIDR" },
 	{ "10.0.0.0/-1", "invalid CIDR" },
 	{ "10.0.0.0/8/8", "invalid CIDR" },
 	{ "10.0.0.0 /8", "invalid CIDR" },
@@ -116,7 +117,6 @@ struct port_ok {
 static const struct port_ok port_good[] = {
 	{ "443", 443, 443 },   { "1", 1, 1 },	       { "65535", 65535, 65535 },
 	{ "8000-8080", 8000, 8080 }, { "1-65535", 1, 65535 }, { "22-22", 22, 22 },
-	{ "0443", 443, 443 },
 };
 
 static const struct bad_case port_bad[] = {
@@ -129,6 +129,8 @@ static const struct bad_case port_bad[] = {
 	{ "80-", "invalid port" },
 	{ "80-90-100", "invalid port" },
 	{ "0x50", "invalid port" },
+	{ "0443", "invalid port" }, /* octal in YAML 1.1: refused, not guessed */
+	{ "1_000", "invalid port" },
 	{ "0", "port out of range" },
 	{ "65536", "port out of range" },
 	{ "70000", "port out of range" },

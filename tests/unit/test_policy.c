@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Unit tests for policy.c: every bad policy with the exact first error it
+ * must produce, the parsed values of good policies, policy sets and modes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "embargo_abi.h"
+#include "policy.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SHA "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF"
+/* Lines 1-4. */
+#define HDR "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: SECRET\n"
+/* Lines 5-7 (after HDR). */
+#define VEND "vendors:\n  - name: V\n    sha256: [" SHA "]\n"
+/* Lines 5-7: a vendor whose connect rule starts on line 8, column 9. */
+#define CONN "vendors:\n  - name: V\n    connect:\n"
+#define A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define A65 A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+struct bad_policy {
+	const char *yaml;
+	const char *want; /* the first error, exactly */
+};
+
+static const struct bad_policy bad_policies[] = {
+	/* required keys */
+	{ "id: p\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:1: missing required key 'embargo'" },
+	{ "embargo: 1\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:1: missing required key 'id'" },
+	{ "embargo: 1\nid: p\nenforce: SECRET\n" VEND, "bad.yaml:1:1: missing required key 'scheme'" },
+	{ "embargo: 1\nid: p\nscheme: uk-gsc\n" VEND, "bad.yaml:1:1: missing required key 'enforce'" },
+	{ HDR, "bad.yaml:1:1: missing required key 'vendors'" },
+	{ HDR "vendors:\n  - sha256: [" SHA "]\n", "bad.yaml:6:5: missing required key 'name'" },
+	{ HDR CONN "      - ports: [443]\n", "bad.yaml:8:9: missing required key 'cidr'" },
+	/* unknown keys, at the key */
+	{ HDR VEND "colour: red\n", "bad.yaml:8:1: unknown key 'colour'" },
+	{ HDR "Vendors: []\n" VEND, "bad.yaml:5:1: unknown key 'Vendors'" },
+	{ HDR VEND "    hashes: []\n", "bad.yaml:8:5: unknown key 'hashes'" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        port: 443\n", "bad.yaml:9:9: unknown key 'port'" },
+	{ HDR VEND "<<: {a: 1}\n", "bad.yaml:8:1: unknown key '<<'" },
+	{ HDR VEND "[a]: b\n", "bad.yaml:8:1: mapping keys must be scalars" },
+	/* wrong types, at the value */
+	{ "- embargo\n- 1\n", "bad.yaml:1:1: policy must be a mapping" },
+	{ "just text\n", "bad.yaml:1:1: policy must be a mapping" },
+	{ "embargo: [1]\nid: p\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:10: 'embargo' must be a scalar" },
+	{ "embargo: \"1\"\nid: p\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:10: 'embargo' must be an integer" },
+	{ "embargo: 1\nid: {a: b}\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: 'id' must be a scalar" },
+	{ "embargo: 1\nid: p\nscheme: [uk-gsc]\nenforce: SECRET\n" VEND, "bad.yaml:3:9: 'scheme' must be a scalar" },
+	{ "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: [SECRET]\n" VEND, "bad.yaml:4:10: 'enforce' must be a scalar" },
+	{ HDR "audit:\n  - OFFICIAL\n" VEND, "bad.yaml:6:3: 'audit' must be a scalar" },
+	{ HDR "title: [a]\n" VEND, "bad.yaml:5:8: 'title' must be a scalar" },
+	{ HDR "reference: {a: b}\n" VEND, "bad.yaml:5:12: 'reference' must be a scalar" },
+	{ HDR "vendors: Kaspersky\n", "bad.yaml:5:10: 'vendors' must be a sequence" },
+	{ HDR "vendors: {name: V}\n", "bad.yaml:5:10: 'vendors' must be a sequence" },
+	{ HDR "vendors:\n  - Kaspersky\n", "bad.yaml:6:5: 'vendors' entries must be mappings" },
+	{ HDR "vendors:\n  - name: [V]\n    sha256: [" SHA "]\n", "bad.yaml:6:11: 'name' must be a scalar" },
+	{ HDR "vendors:\n  - name: V\n    sha256: " SHA "\n", "bad.yaml:7:13: 'sha256' must be a sequence" },
+	{ HDR "vendors:\n  - name: V\n    sha256: [[" SHA "]]\n", "bad.yaml:7:14: 'sha256' entries must be scalars" },
+	{ HDR "vendors:\n  - name: V\n    connect: {cidr: 10.0.0.0/8}\n", "bad.yaml:7:14: 'connect' must be a sequence" },
+	{ HDR CONN "      - 10.0.0.0/8\n", "bad.yaml:8:9: 'connect' entries must be mappings" },
+	{ HDR CONN "      - cidr: [10.0.0.0/8]\n", "bad.yaml:8:15: 'cidr' must be a scalar" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: 443\n", "bad.yaml:9:16: 'ports' must be a sequence" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [[443]]\n", "bad.yaml:9:17: 'ports' entries must be scalars" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        proto: [tcp]\n", "bad.yaml:9:16: 'proto' must be a scalar" },
+	/* bad values */
+	{ "embargo: 2\nid: p\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:10: unsupported schema version '2' (expected 1)" },
+	{ "embargo: 1.0\nid: p\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:1:10: unsupported schema version '1.0' (expected 1)" },
+	{ "embargo: 1\nid: Bad_ID\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: invalid id 'Bad_ID': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "embargo: 1\nid: a/b\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: invalid id 'a/b': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "embargo: 1\nid: ''\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: invalid id '': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "embargo: 1\nid: " A65 "\nscheme: uk-gsc\nenforce: SECRET\n" VEND,
+	  "bad.yaml:2:5: invalid id '" A65 "': use 1 to 64 characters of [a-z0-9._-]" },
+	/* echoed text is cut at 100 characters */
+	{ "embargo: 1\nid: " A65 A65 "\nscheme: uk-gsc\nenforce: SECRET\n" VEND,
+	  "bad.yaml:2:5: invalid id '" A65 A35 "...': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "embargo: 1\nid: \"a\\x01b\"\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: invalid id 'a?b': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "embargo: 1\nid: \"a\\0b\"\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: 'id' must not contain NUL characters" },
+	{ "embargo: 1\nid: p\nscheme: uk\nenforce: SECRET\n" VEND, "bad.yaml:3:9: unknown scheme 'uk'" },
+	{ "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: SECRETT\n" VEND, "bad.yaml:4:10: unknown level 'SECRETT' for scheme uk-gsc" },
+	{ "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: SEC\n" VEND, "bad.yaml:4:10: unknown level 'SEC' for scheme uk-gsc" },
+	{ "embargo: 1\nid: p\nscheme: us\nenforce: OFFICIAL\n" VEND, "bad.yaml:4:10: unknown level 'OFFICIAL' for scheme us" },
+	{ HDR "audit: RESTRICTED\n" VEND, "bad.yaml:5:8: unknown level 'RESTRICTED' for scheme uk-gsc" },
+	{ HDR "audit: SECRET\n" VEND, "bad.yaml:5:8: audit level 'SECRET' must be below enforce level 'SECRET'" },
+	{ HDR "audit: top_secret\n" VEND, "bad.yaml:5:8: audit level 'TOP SECRET' must be below enforce level 'SECRET'" },
+	{ HDR "title: ''\n" VEND, "bad.yaml:5:8: 'title' must not be empty" },
+	{ HDR "vendors: []\n", "bad.yaml:5:10: 'vendors' must not be empty" },
+	{ HDR "vendors:\n  - name: ''\n    sha256: [" SHA "]\n", "bad.yaml:6:11: 'name' must not be empty" },
+	{ HDR "vendors:\n  - name: V\n    sha256: [abc]\n", "bad.yaml:7:14: invalid sha256 'abc': expected 64 hex digits" },
+	{ HDR "vendors:\n  - name: V\n    sha256: [" SHA "0]\n",
+	  "bad.yaml:7:14: invalid sha256 '" SHA "0': expected 64 hex digits" },
+	{ HDR "vendors:\n  - name: V\n    sha256: [g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff]\n",
+	  "bad.yaml:7:14: invalid sha256 'g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff': expected 64 hex digits" },
+	{ HDR CONN "      - cidr: 10.0.0.300/8\n", "bad.yaml:8:15: cidr '10.0.0.300/8': invalid CIDR" },
+	{ HDR CONN "      - cidr: example.com\n", "bad.yaml:8:15: cidr 'example.com': invalid CIDR" },
+	{ HDR CONN "      - cidr: 10.0.0.1/8\n", "bad.yaml:8:15: cidr '10.0.0.1/8': host bits set beyond the prefix" },
+	{ HDR CONN "      - cidr: 2001:db8::1/32\n", "bad.yaml:8:15: cidr '2001:db8::1/32': host bits set beyond the prefix" },
+	{ HDR CONN "      - cidr: 10.0.0.0/33\n", "bad.yaml:8:15: cidr '10.0.0.0/33': prefix length out of range" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [http]\n", "bad.yaml:9:17: port 'http': invalid port" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [0]\n", "bad.yaml:9:17: port '0': port out of range" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [443, 70000]\n", "bad.yaml:9:22: port '70000': port out of range" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [9000-8000]\n", "bad.yaml:9:17: port '9000-8000': port range reversed" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: [-1]\n", "bad.yaml:9:17: port '-1': invalid port" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: []\n", "bad.yaml:9:16: 'ports' must not be empty" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        proto: sctp\n", "bad.yaml:9:16: unknown proto 'sctp' (expected tcp, udp or any)" },
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        proto: TCP\n", "bad.yaml:9:16: unknown proto 'TCP' (expected tcp, udp or any)" },
+	{ HDR "vendors:\n  - name: V\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256 or connect" },
+	{ HDR "vendors:\n  - name: V\n    sha256: []\n    connect: []\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256 or connect" },
+	/* not supported yet: refused, never ignored */
+	{ HDR "vendors:\n  - name: V\n    paths: [/opt/kaspersky/**]\n", "bad.yaml:7:5: key 'paths' is not supported yet" },
+	{ HDR "enforce_from: 2017-12-12\n" VEND, "bad.yaml:5:1: key 'enforce_from' is not supported yet" },
+	{ HDR "contain:\n  allow: []\n" VEND, "bad.yaml:5:1: key 'contain' is not supported yet" },
+	{ HDR CONN "      - host: downloads.example.com\n", "bad.yaml:8:9: key 'host' is not supported yet" },
+	/* YAML level */
+	{ HDR "id: q\n" VEND, "bad.yaml:5:1: duplicate key 'id'" },
+	{ HDR VEND "    name: W\n", "bad.yaml:8:5: duplicate key 'name'" },
+	{ "embargo: &v 1\nid: *v\nscheme: uk-gsc\nenforce: SECRET\n" VEND, "bad.yaml:2:5: aliases are not allowed" },
+	{ HDR "vendors: &v\n  - name: V\n    sha256: [" SHA "]\nx: *v\n", "bad.yaml:8:4: aliases are not allowed" },
+	{ HDR VEND "---\n" HDR VEND, "bad.yaml:8:1: multiple documents are not allowed" },
+	{ "", "bad.yaml:1:1: empty policy" },
+	{ "# nothing here\n\n", "bad.yaml:1:1: empty policy" },
+	{ "embargo: 1\nid: [p\n", "bad.yaml:3:1: YAML syntax error: did not find expected ',' or ']'" },
+	{ "embargo: 1\n  id: p\n", "bad.yaml:2:5: YAML syntax error: mapping values are not allowed in this context" },
+	{ "embargo: 1\nid: 'p\n", "bad.yaml:3:1: YAML syntax error: found unexpected end of stream" },
+	{ "embargo: 1\nid: \t\x01\n", "bad.yaml:2:6: YAML syntax error: control characters are not allowed" },
+	{ "embargo: 1\nid: \xff\n", "bad.yaml:2:5: YAML syntax error: invalid leading UTF-8 octet" },
+	{ "x: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	  "bad.yaml:1:67: nesting too deep" },
+};
+
+static void test_bad_policies(void **state)
+{
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_policies); i++) {
+		const struct bad_policy *b = &bad_policies[i];
+		static const struct emb_policy zero;
+		struct emb_diag d = { 0 };
+		struct emb_policy p;
+		int rc;
+
+		rc = emb_policy_parse_buf("bad.yaml", b->yaml, strlen(b->yaml), &p, &d);
+		if (rc != -1 || d.n == 0) {
+			print_error("row %zu accepted (rc %d)\n", i, rc);
+			failures++;
+		} else if (strcmp(d.msgs[0], b->want)) {
+			print_error("row %zu:\n  got  %s\n  want %s\n", i, d.msgs[0], b->want);
+			failures++;
+		}
+		if (memcmp(&p, &zero, sizeof(p))) {
+			print_error("row %zu: output not zeroed\n", i);
+			failures++;
+		}
+		emb_diag_free(&d);
+	}
+	assert_int_equal(failures, 0);
+}
+
+static const char good_yaml[] =
+	"embargo: 1\n"
+	"id: ncsc-2017-ru-av\n"
+	"title: Russia-based anti-virus on SECRET systems\n"
+	"reference: \"NCSC letter to permanent secretaries, 1 Dec 2017\"\n"
+	"scheme: UK-GSC\n"
+	"enforce: secret\n"
+	"audit: OFFICIAL-SENSITIVE\n"
+	"vendors:\n"
+	"  - name: Kaspersky Lab\n"
+	"    sha256:\n"
+	"      - 0f343b0931126a20f133d67c2b018a3b0b2a4f7d6f0e6bd5b5f6a7c58c3b9e1a   # comment\n"
+	"      - " SHA "\n"
+	"    connect:\n"
+	"      - cidr: 203.0.113.0/24\n"
+	"      - cidr: 2001:db8:10::/48\n"
+	"        ports: [443, 8000-8080]\n"
+	"        proto: tcp\n"
+	"      - cidr: \"::ffff:192.0.2.1\"\n"
+	"        ports:\n"
+	"          - \"53\"\n"
+	"        proto: udp\n"
+	"  - name: Other\n"
+	"    connect:\n"
+	"      - {cidr: 0.0.0.0/0, proto: any}\n";
+
+static void test_good_policy(void **state)
+{
+	static const uint8_t sha0[32] = { 0x0f, 0x34, 0x3b, 0x09, 0x31, 0x12, 0x6a, 0x20, 0xf1, 0x33, 0xd6,
+					  0x7c, 0x2b, 0x01, 0x8a, 0x3b, 0x0b, 0x2a, 0x4f, 0x7d, 0x6f, 0x0e,
+					  0x6b, 0xd5, 0xb5, 0xf6, 0xa7, 0xc5, 0x8c, 0x3b, 0x9e, 0x1a };
+	static const uint8_t sha1[32] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa,
+					  0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
+					  0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const uint8_t net6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x10 };
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	const struct emb_vendor *v;
+	const struct emb_connect_rule *r;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("good.yaml", good_yaml, strlen(good_yaml), &p, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(p.file, "good.yaml");
+	assert_string_equal(p.id, "ncsc-2017-ru-av");
+	assert_string_equal(p.title, "Russia-based anti-virus on SECRET systems");
+	assert_string_equal(p.reference, "NCSC letter to permanent secretaries, 1 Dec 2017");
+	assert_string_equal(p.scheme, "uk-gsc");
+	assert_int_equal(p.enforce, 1);
+	assert_int_equal(p.audit, 0);
+	assert_int_equal(p.n_vendors, 2);
+
+	v = &p.vendors[0];
+	assert_string_equal(v->name, "Kaspersky Lab");
+	assert_int_equal(v->n_sha256, 2);
+	assert_memory_equal(v->sha256[0], sha0, 32);
+	assert_memory_equal(v->sha256[1], sha1, 32);
+	assert_int_equal(v->n_connect, 3);
+
+	r = &v->connect[0];
+	assert_int_equal(r->cidr.family, AF_INET);
+	assert_int_equal(r->cidr.prefix, 24);
+	assert_memory_equal(r->cidr.addr, ((uint8_t[]){ 203, 0, 113, 0 }), 4);
+	assert_null(r->ports);
+	assert_int_equal(r->n_ports, 0);
+	assert_int_equal(r->proto_mask, EMB_PROTO_ANY);
+	assert_int_equal(r->line, 14);
+
+	r = &v->connect[1];
+	assert_int_equal(r->cidr.family, AF_INET6);
+	assert_int_equal(r->cidr.prefix, 48);
+	assert_memory_equal(r->cidr.addr, net6, 16);
+	assert_int_equal(r->n_ports, 2);
+	assert_int_equal(r->ports[0].lo, 443);
+	assert_int_equal(r->ports[0].hi, 443);
+	assert_int_equal(r->ports[1].lo, 8000);
+	assert_int_equal(r->ports[1].hi, 8080);
+	assert_int_equal(r->proto_mask, EMB_PROTO_TCP);
+	assert_int_equal(r->line, 15);
+
+	r = &v->connect[2];
+	assert_int_equal(r->cidr.family, AF_INET);
+	assert_int_equal(r->cidr.prefix, 32);
+	assert_memory_equal(r->cidr.addr, ((uint8_t[]){ 192, 0, 2, 1 }), 4);
+	assert_int_equal(r->n_ports, 1);
+	assert_int_equal(r->ports[0].lo, 53);
+	assert_int_equal(r->proto_mask, EMB_PROTO_UDP);
+
+	v = &p.vendors[1];
+	assert_string_equal(v->name, "Other");
+	assert_int_equal(v->n_sha256, 0);
+	assert_null(v->sha256);
+	assert_int_equal(v->n_connect, 1);
+	assert_int_equal(v->connect[0].cidr.prefix, 0);
+	assert_int_equal(v->connect[0].proto_mask, EMB_PROTO_ANY);
+
+	emb_policy_free(&p);
+	assert_null(p.id);
+	assert_int_equal(p.n_vendors, 0);
+	emb_policy_free(&p); /* twice is harmless */
+}
+
+static void test_minimal_policy(void **state)
+{
+	static const char yaml[] = "embargo: 1\nid: a.b_c-9\nscheme: nato\nenforce: cosmic_top_secret\n"
+				   "vendors:\n  - name: V\n    sha256: [" SHA "]\n";
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("m.yaml", yaml, strlen(yaml), &p, &d), 0);
+	assert_string_equal(p.id, "a.b_c-9");
+	assert_null(p.title);
+	assert_null(p.reference);
+	assert_string_equal(p.scheme, "nato");
+	assert_int_equal(p.enforce, 4);
+	assert_int_equal(p.audit, -1);
+	emb_policy_free(&p);
+}
+
+static void test_good_ids(void **state)
+{
+	static const char *const ids[] = { "a", "0", "ncsc-2017-ru-av", "ir.contain_1", "---", A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	char yaml[512];
+
+	(void)state;
+	assert_int_equal(strlen(ids[5]), 64);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		struct emb_diag d = { 0 };
+		struct emb_policy p;
+
+		snprintf(yaml, sizeof(yaml), "embargo: 1\nid: '%s'\nscheme: uk-gsc\nenforce: SECRET\n" VEND, ids[i]);
+		if (emb_policy_parse_buf("ok.yaml", yaml, strlen(yaml), &p, &d))
+			fail_msg("id '%s': %s", ids[i], d.msgs[0]);
+		assert_string_equal(p.id, ids[i]);
+		emb_policy_free(&p);
+	}
+}
+
+/* Errors are collected across siblings, sorted by position. */
+static void test_collects_errors(void **state)
+{
+	static const char yaml[] = "embargo: 2\nid: Bad\nscheme: uk-gsc\nenforce: SECRETT\nfoo: 1\n"
+				   "vendors:\n  - name: V\n    sha256: [abc, " SHA "]\n"
+				   "    connect:\n      - cidr: 10.0.0.1/8\n        ports: [0, 9000-8000]\n";
+	static const char *const want[] = {
+		"bad.yaml:1:10: unsupported schema version '2' (expected 1)",
+		"bad.yaml:2:5: invalid id 'Bad': use 1 to 64 characters of [a-z0-9._-]",
+		"bad.yaml:4:10: unknown level 'SECRETT' for scheme uk-gsc",
+		"bad.yaml:5:1: unknown key 'foo'",
+		"bad.yaml:8:14: invalid sha256 'abc': expected 64 hex digits",
+		"bad.yaml:10:15: cidr '10.0.0.1/8': host bits set beyond the prefix",
+		"bad.yaml:11:17: port '0': port out of range",
+		"bad.yaml:11:20: port '9000-8000': port range reversed",
+	};
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("bad.yaml", yaml, strlen(yaml), &p, &d), -1);
+	assert_int_equal(d.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < d.n; i++)
+		assert_string_equal(d.msgs[i], want[i]);
+	emb_diag_free(&d);
+}
+
+/* A flood of errors is cut short but still refused. */
+static void test_error_limit(void **state)
+{
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	char *yaml = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&yaml, &len);
+
+	(void)state;
+	assert_non_null(f);
+	fputs(HDR VEND, f);
+	for (int i = 0; i < 1000; i++)
+		fprintf(f, "k%d: 1\n", i);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(emb_policy_parse_buf("bad.yaml", yaml, len, &p, &d), -1);
+	assert_int_equal(d.n, 51);
+	assert_string_equal(d.msgs[0], "bad.yaml:8:1: unknown key 'k0'");
+	assert_string_equal(d.msgs[50], "bad.yaml: 950 more errors not shown");
+	emb_diag_free(&d);
+	free(yaml);
+}
+
+static void test_too_large(void **state)
+{
+	size_t len = (16u << 20) + 1;
+	char *big = malloc(len);
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, '#', len);
+	assert_int_equal(emb_policy_parse_buf("big.yaml", big, len, &p, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msgs[0], "big.yaml: policy larger than 16 MiB");
+	emb_diag_free(&d);
+	free(big);
+}
+
+/* --- files and sets ------------------------------------------------------ */
+
+struct tmpdir {
+	char path[64];
+};
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int setup_dir(void **state)
+{
+	struct tmpdir *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	strcpy(t->path, "/tmp/embargo-test-policy-XXXXXX");
+	if (!mkdtemp(t->path)) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	struct tmpdir *t = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->path);
+	if (system(cmd) != 0)
+		return -1;
+	free(t);
+	return 0;
+}
+
+#define POLICY(id) "embargo: 1\nid: " id "\nscheme: uk-gsc\nenforce: SECRET\n" VEND
+
+static void test_parse_file(void **state)
+{
+	struct tmpdir *t = *state;
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	char path[256];
+
+	write_file(t->path, "a.yaml", POLICY("a"));
+	snprintf(path, sizeof(path), "%s/a.yaml", t->path);
+	assert_int_equal(emb_policy_parse_file(path, &p, &d), 0);
+	assert_string_equal(p.id, "a");
+	assert_string_equal(p.file, path);
+	emb_policy_free(&p);
+
+	write_file(t->path, "bad.yaml", POLICY("a") "x: 1\n");
+	snprintf(path, sizeof(path), "%s/bad.yaml", t->path);
+	assert_int_equal(emb_policy_parse_file(path, &p, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_true(strstr(d.msgs[0], "/bad.yaml:8:1: unknown key 'x'") != NULL);
+	emb_diag_free(&d);
+
+	snprintf(path, sizeof(path), "%s/missing.yaml", t->path);
+	assert_int_equal(emb_policy_parse_file(path, &p, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_true(strstr(d.msgs[0], "/missing.yaml: cannot open: No such file or directory") != NULL);
+	emb_diag_free(&d);
+
+	assert_int_equal(emb_policy_parse_file(t->path, &p, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_true(strstr(d.msgs[0], ": not a regular file") != NULL);
+	emb_diag_free(&d);
+}
+
+static void test_set_load(void **state)
+{
+	struct tmpdir *t = *state;
+	struct emb_policy_set set;
+	struct emb_diag d = { 0 };
+	char dir[128], extra[256];
+	const char *files[1] = { extra };
+
+	snprintf(dir, sizeof(dir), "%s/d", t->path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file(dir, "20-b.yaml", POLICY("b"));
+	write_file(dir, "10-c.yaml", POLICY("c"));
+	write_file(dir, "30-a.yaml", POLICY("a"));
+	write_file(dir, "notes.txt", "not a policy");
+	write_file(dir, ".hidden.yaml", "garbage: [");
+	write_file(t->path, "first.yaml", POLICY("z"));
+	snprintf(extra, sizeof(extra), "%s/first.yaml", t->path);
+
+	assert_int_equal(emb_policy_set_load(&set, files, 1, dir, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(set.n, 4);
+	assert_string_equal(set.policies[0].id, "z");
+	assert_string_equal(set.policies[1].id, "c");
+	assert_string_equal(set.policies[2].id, "b");
+	assert_string_equal(set.policies[3].id, "a");
+	emb_policy_set_free(&set);
+	assert_int_equal(set.n, 0);
+
+	/* no dir, no files: an empty set */
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, NULL, &d), 0);
+	assert_int_equal(set.n, 0);
+	emb_policy_set_free(&set);
+}
+
+static void test_set_errors(void **state)
+{
+	struct tmpdir *t = *state;
+	struct emb_policy_set set;
+	struct emb_diag d = { 0 };
+	char dir[128], want[512];
+
+	snprintf(dir, sizeof(dir), "%s/e", t->path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file(dir, "a.yaml", POLICY("same"));
+	write_file(dir, "b.yaml", POLICY("same"));
+	write_file(dir, "c.yaml", POLICY("other") "bogus: 1\n");
+
+	/* every error of every file, and the set is empty */
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, dir, &d), -1);
+	assert_int_equal(set.n, 0);
+	assert_null(set.policies);
+	assert_int_equal(d.n, 2);
+	snprintf(want, sizeof(want), "%s/b.yaml: duplicate policy id 'same' (also in %s/a.yaml)", dir, dir);
+	assert_string_equal(d.msgs[0], want);
+	snprintf(want, sizeof(want), "%s/c.yaml:8:1: unknown key 'bogus'", dir);
+	assert_string_equal(d.msgs[1], want);
+	emb_diag_free(&d);
+
+	snprintf(dir, sizeof(dir), "%s/nope", t->path);
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, dir, &d), -1);
+	assert_int_equal(d.n, 1);
+	snprintf(want, sizeof(want), "%s: cannot open policy directory: No such file or directory", dir);
+	assert_string_equal(d.msgs[0], want);
+	emb_diag_free(&d);
+}
+
+/* --- modes --------------------------------------------------------------- */
+
+struct mode_case {
+	const char *enforce, *audit; /* audit NULL: none */
+	const char *host_scheme;     /* NULL: unmarked */
+	int host_level;
+	enum emb_mode want;
+};
+
+static const struct mode_case mode_cases[] = {
+	{ "SECRET", "OFFICIAL", NULL, EMB_LEVEL_UNMARKED, EMB_MODE_OFF },
+	{ "SECRET", "OFFICIAL", "uk-gsc", EMB_LEVEL_UNMARKED, EMB_MODE_OFF },
+	{ "SECRET", "OFFICIAL", "uk-gsc", 0, EMB_MODE_AUDIT },
+	{ "SECRET", "OFFICIAL", "uk-gsc", 1, EMB_MODE_ENFORCE },
+	{ "SECRET", "OFFICIAL", "uk-gsc", 2, EMB_MODE_ENFORCE },
+	{ "SECRET", NULL, "uk-gsc", 0, EMB_MODE_OFF },
+	{ "SECRET", NULL, "uk-gsc", 1, EMB_MODE_ENFORCE },
+	{ "TOP SECRET", "SECRET", "uk-gsc", 0, EMB_MODE_OFF },
+	{ "TOP SECRET", "SECRET", "uk-gsc", 1, EMB_MODE_AUDIT },
+	{ "TOP SECRET", "SECRET", "uk-gsc", 2, EMB_MODE_ENFORCE },
+	{ "OFFICIAL", NULL, "uk-gsc", 0, EMB_MODE_ENFORCE },
+	/* a scheme mismatch does not matter on an unmarked host */
+	{ "SECRET", NULL, "us", EMB_LEVEL_UNMARKED, EMB_MODE_OFF },
+};
+
+static void load_policy(struct emb_policy *p, const char *enforce, const char *audit)
+{
+	struct emb_diag d = { 0 };
+	char yaml[512];
+
+	snprintf(yaml, sizeof(yaml), "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: %s\n%s%s%s" VEND, enforce,
+		 audit ? "audit: " : "", audit ? audit : "", audit ? "\n" : "");
+	assert_int_equal(emb_policy_parse_buf("p.yaml", yaml, strlen(yaml), p, &d), 0);
+}
+
+static void test_modes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(mode_cases); i++) {
+		const struct mode_case *c = &mode_cases[i];
+		struct emb_host h = { .scheme = (char *)c->host_scheme, .level = c->host_level };
+		struct emb_diag d = { 0 };
+		struct emb_policy p;
+		enum emb_mode m = 99;
+
+		load_policy(&p, c->enforce, c->audit);
+		assert_int_equal(emb_policy_mode(&p, &h, &m, &d), 0);
+		if (m != c->want)
+			fail_msg("row %zu: got %s, want %s", i, emb_mode_name(m), emb_mode_name(c->want));
+		assert_int_equal(d.n, 0);
+		emb_policy_free(&p);
+	}
+}
+
+static void test_mode_mismatch(void **state)
+{
+	struct emb_host h = { .scheme = "us", .level = 2 };
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	enum emb_mode m;
+
+	(void)state;
+	load_policy(&p, "SECRET", NULL);
+	assert_int_equal(emb_policy_mode(&p, &h, &m, &d), -1);
+	assert_int_equal(m, EMB_MODE_OFF);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msgs[0], "p.yaml: scheme 'uk-gsc' does not match the host's scheme 'us'");
+	emb_diag_free(&d);
+	emb_policy_free(&p);
+}
+
+static void test_mode_names(void **state)
+{
+	(void)state;
+	assert_string_equal(emb_mode_name(EMB_MODE_OFF), "off");
+	assert_string_equal(emb_mode_name(EMB_MODE_AUDIT), "audit");
+	assert_string_equal(emb_mode_name(EMB_MODE_ENFORCE), "enforce");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_policies),
+		cmocka_unit_test(test_good_policy),
+		cmocka_unit_test(test_minimal_policy),
+		cmocka_unit_test(test_good_ids),
+		cmocka_unit_test(test_collects_errors),
+		cmocka_unit_test(test_error_limit),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test_setup_teardown(test_parse_file, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_set_load, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_set_errors, setup_dir, teardown_dir),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_mode_mismatch),
+		cmocka_unit_test(test_mode_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
