@@ -14,5 +14,13 @@ embargo demo: SECRET host, policy policies/examples/demo.yaml
        build/fixtures/netprobe tcp 203.0.113.7 443   (EPERM)
   stop with Ctrl-C, then: build/embargo unload
 MSG
-exec build/embargo run --host policies/examples/demo-host.yaml --classification SECRET \
-	--policy policies/examples/demo.yaml --log - "$@"
+# The demo indexes only its own files, not the whole disk as a real host.yaml
+# with `scan: {roots: [/]}` would.
+out=${OUT:-build}
+cat > "$out/demo/host.yaml" <<YAML
+scheme: uk-gsc
+classification: SECRET
+scan:
+  roots: [$PWD/$out/demo]
+YAML
+exec "$out/embargo" run --host "$out/demo/host.yaml" --policy policies/examples/demo.yaml --log - "$@"
