@@ -16,7 +16,7 @@ msg      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iuserspace -Iloader -I$(OUT)
-LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread
+LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread -ljansson -lsystemd
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
 	-Iinclude -Ibpf -Ibpf/vmlinux/$(ARCH)
@@ -44,7 +44,8 @@ all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 help:
 	@echo 'make            build build/embargo and the test fixtures'
 	@echo 'make deps       install missing build dependencies (apt-get)'
-	@echo 'make test       unit tests (ASan+UBSan), verifier load, end-to-end (root)'
+	@echo 'make test       unit tests (ASan+UBSan), verifier load, end-to-end (root), VM'
+	@echo 'make vm-test    the LSM and fallback backends in QEMU on a Debian 12 kernel (root)'
 	@echo 'make run        the agent with the demo policy, in the foreground (root)'
 	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
 	@echo 'make vmlinux    regenerate bpf/vmlinux/$(ARCH)/vmlinux.h from this kernel'
@@ -100,13 +101,23 @@ unit: $(UNIT_BINS)
 	$(Q)./tests/run-unit.sh $(UNIT_BINS)
 
 cli-test: all
-	$(Q)./tests/cli/run.sh
+	$(Q)./tests/run-scripts.sh cli tests/cli
 
-load-test: $(OUT)/embargo
+$(OUT)/tests/bpfload: tests/load/bpfload.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< -lbpf -lelf -lz -o $@
+
+load-test: $(OUT)/embargo $(OUT)/tests/bpfload
 	$(Q)./tests/load/run.sh
 
+# BPF LSM under QEMU on a Debian 12 kernel; links its own static binaries
+# from these objects (tests/vm/run.sh).
+vm-test: $(CORE_OBJS) $(APP_OBJS) $(OUT)/embargo.bpf.o
+	$(Q)./tests/vm/run.sh $(CORE_OBJS) $(APP_OBJS)
+
 e2e: $(OUT)/embargo $(FIXTURES)
-	$(Q)./tests/e2e/run.sh
+	$(Q)./tests/run-scripts.sh e2e tests/e2e
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
