@@ -37,7 +37,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all deps test unit cli-test load-test e2e run install clean vmlinux help
+.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 
@@ -114,7 +114,7 @@ load-test: $(OUT)/embargo $(OUT)/tests/bpfload
 # BPF LSM under QEMU on a Debian 12 kernel; links its own static binaries
 # from these objects (tests/vm/run.sh).
 vm-test: $(CORE_OBJS) $(APP_OBJS) $(OUT)/embargo.bpf.o
-	$(Q)./tests/vm/run.sh $(CORE_OBJS) $(APP_OBJS)
+	$(Q)LDLIBS="$(LDLIBS)" ./tests/vm/run.sh $(CORE_OBJS) $(APP_OBJS)
 
 e2e: $(OUT)/embargo $(FIXTURES)
 	$(Q)./tests/run-scripts.sh e2e tests/e2e
@@ -127,8 +127,32 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./scripts/run-demo.sh
 
+# /etc/embargo and /var are where the binary looks (SPEC §1), whatever PREFIX.
+# Shipped policies go to $(PREFIX)/share/embargo/policies: copy the ones to
+# enforce into /etc/embargo/policies.d.
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+BASHCOMP ?= $(PREFIX)/share/bash-completion/completions
+ETC      := $(DESTDIR)/etc/embargo
+
 install: $(OUT)/embargo
-	install -D -m 0755 $(OUT)/embargo $(DESTDIR)$(PREFIX)/sbin/embargo
+	install -D -m 0755 $(OUT)/embargo $(DESTDIR)$(SBINDIR)/embargo
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(ETC)/policies.d $(ETC)/keys.d \
+		$(DESTDIR)$(PREFIX)/share/embargo/policies
+	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/embargo.service.in > $(DESTDIR)$(UNITDIR)/embargo.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/embargo.service
+	install -D -m 0644 packaging/embargo.8 $(DESTDIR)$(MANDIR)/man8/embargo.8
+	install -D -m 0644 packaging/embargo-policy.5 $(DESTDIR)$(MANDIR)/man5/embargo-policy.5
+	install -D -m 0644 packaging/embargo.bash-completion $(DESTDIR)$(BASHCOMP)/embargo
+	install -m 0644 packaging/host.yaml.example $(ETC)/host.yaml.example
+	install -m 0644 policies/*.yaml $(DESTDIR)$(PREFIX)/share/embargo/policies/
+	install -d -m 0700 $(DESTDIR)/var/lib/embargo
+	install -d -m 0750 $(DESTDIR)/var/log/embargo
+
+# make install into a temp DESTDIR; check the tree, the unit, man pages, completion.
+install-test: $(OUT)/embargo
+	$(Q)./tests/install/run.sh
 
 $(OUT):
 	$(Q)mkdir -p $@

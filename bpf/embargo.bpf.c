@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * embargo.bpf.c - the classic backend: works on kernels without BPF LSM.
+ * embargo.bpf.c - every entry point of both backends, over one set of maps
+ * (emb_decide.bpf.h). The loader turns autoload off for the programs of the
+ * backend it did not choose, so only one exec path is ever loaded.
  *
- * exec:    tp_btf/sched_process_exec sees the new image before it runs one
+ * classic (kernels without a usable BPF LSM):
+ *   exec:  tp_btf/sched_process_exec sees the new image before it runs one
  *          instruction; a banned one gets SIGKILL, delivered on the way back
  *          to user mode.
- * network: cgroup sock_addr hooks; returning 0 makes connect()/sendmsg()
- *          fail with EPERM.
+ * lsm:
+ *   exec:  lsm/bprm_check_security returns -EPERM: execve() fails cleanly.
+ *   mmap:  lsm/mmap_file and lsm/file_mprotect refuse PROT_EXEC of a banned
+ *          file (ld.so ./banned, a banned .so) with -EPERM.
+ * both:
+ *   network: cgroup sock_addr hooks; returning 0 makes connect()/sendmsg()
+ *          fail with EPERM. The LSM backend keeps them rather than using
+ *          lsm/socket_connect + lsm/socket_sendmsg: they already fail the
+ *          call with EPERM, see the address before any route lookup, and
+ *          attach to one cgroup, so two instances (and the tests) can be
+ *          scoped to their own processes; LSM hooks are global.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,6 +29,8 @@
 #include "emb_decide.bpf.h"
 
 #define SIGKILL 9
+#define EPERM 1
+#define PROT_EXEC 0x4
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -49,6 +63,82 @@ int BPF_PROG(emb_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 		e->exec.path[0] = '\0';
 	bpf_ringbuf_submit(e, 0);
 	return 0;
+}
+
+/*
+ * An exec (bprm) or PROT_EXEC mapping of a file under the LSM backend; name
+ * is a kernel string for the event (the exec'd path, or the mapped file's
+ * base name). Returns the hook's verdict: -EPERM for a deny, 0 otherwise.
+ */
+static __always_inline int emb_lsm_file(struct file *file, const char *name, __u32 type)
+{
+	struct emb_inode_key key;
+	struct emb_verdict *v;
+	struct emb_event *e;
+	int deny;
+
+	/* Fail-open for anonymous mappings: no file, nothing to be banned. */
+	if (!file)
+		return 0;
+	v = emb_decide_inode(BPF_CORE_READ(file, f_inode), &key);
+	if (!v || v->action == EMB_ACT_NONE)
+		return 0;
+	deny = v->action == EMB_ACT_DENY;
+	emb_count_verdict(v->action);
+	/* Fail-closed: the verdict does not depend on the event below. */
+	e = emb_event_start(type, v->action, deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, v->rule_id);
+	if (e) {
+		e->exec.dev = key.dev;
+		e->exec.ino = key.ino;
+		if (bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
+			e->exec.path[0] = '\0';
+		bpf_ringbuf_submit(e, 0);
+	}
+	return deny ? -EPERM : 0;
+}
+
+static __always_inline const char *emb_file_name(struct file *file)
+{
+	return file ? (const char *)BPF_CORE_READ(file, f_path.dentry, d_name.name) : NULL;
+}
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(emb_lsm_exec, struct linux_binprm *bprm, int ret)
+{
+	/* Every call is counted: the loader's self-test reads this to learn
+	 * that the kernel really calls the BPF LSM (bpf in lsm=). */
+	emb_count(EMB_STAT_LSM_CALLS);
+	/* An earlier LSM already refused: keep its verdict. */
+	if (ret)
+		return ret;
+	return emb_lsm_file(BPF_CORE_READ(bprm, file), BPF_CORE_READ(bprm, filename), EMB_EV_EXEC);
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(emb_lsm_mmap, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret)
+		return ret;
+	/* Fail-open for data mappings: only executable pages run code. */
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(emb_lsm_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	struct file *file;
+
+	if (ret)
+		return ret;
+	/* Fail-open when the pages stay non-executable (see above). */
+	if (!(prot & PROT_EXEC))
+		return 0;
+	file = BPF_CORE_READ(vma, vm_file);
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP);
 }
 
 /* Unknown protocols (neither TCP nor UDP) match rules of any protocol:

@@ -76,13 +76,15 @@ enum emb_stat {
 	EMB_STAT_DENIED = 0,
 	EMB_STAT_AUDITED = 1,
 	EMB_STAT_LOST = 2, /* ring buffer full: event not delivered */
-	EMB_STAT_MAX = 3,
+	EMB_STAT_LSM_CALLS = 3, /* lsm/bprm_check_security ran: the backend self-test */
+	EMB_STAT_MAX = 4, /* keep last */
 };
 
 enum emb_event_type {
 	EMB_EV_EXEC = 1,
 	EMB_EV_CONNECT = 2,
 	EMB_EV_SENDMSG = 3,
+	EMB_EV_MMAP = 4, /* mmap/mprotect PROT_EXEC of a listed file (LSM backend) */
 };
 
 /* How the kernel enforced a deny. */
@@ -113,8 +115,8 @@ struct emb_event {
 		struct {
 			__u64 dev;
 			__u64 ino;
-			char path[EMB_PATH_LEN];
-		} exec;
+			char path[EMB_PATH_LEN]; /* EMB_EV_MMAP: the file's base name */
+		} exec; /* EMB_EV_EXEC and EMB_EV_MMAP */
 		struct {
 			__u32 family; /* AF_INET or AF_INET6 (as called) */
 			__u32 proto;  /* EMB_PROTO_TCP or EMB_PROTO_UDP */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,15 @@
 #include <linux/magic.h>
 
 #include "embargo.skel.h"
+#include "probe.h"
 
 #define BPFFS_ROOT "/sys/fs/bpf"
 
+/* Every link either backend pins: a takeover holds all the old ones. */
 enum emb_link_idx {
-	EMB_LINK_EXEC,
+	EMB_LINK_EXEC, /* tp_btf/sched_process_exec or lsm/bprm_check_security */
+	EMB_LINK_MMAP, /* lsm only */
+	EMB_LINK_MPROTECT, /* lsm only */
 	EMB_LINK_CONNECT4,
 	EMB_LINK_CONNECT6,
 	EMB_LINK_SENDMSG4,
@@ -31,7 +36,7 @@ enum emb_link_idx {
 };
 
 static const char *const link_pin_names[EMB_LINK_MAX] = {
-	"link_exec", "link_connect4", "link_connect6", "link_sendmsg4", "link_sendmsg6",
+	"link_exec", "link_mmap", "link_mprotect", "link_connect4", "link_connect6", "link_sendmsg4", "link_sendmsg6",
 };
 
 struct emb_loader {
@@ -39,6 +44,8 @@ struct emb_loader {
 	struct bpf_link *links[EMB_LINK_MAX];
 	char *pin_dir;
 	int cgroup_fd;
+	enum emb_backend backend;
+	char reason[256];
 };
 
 static int pin_path(char *buf, size_t len, const char *dir, const char *name)
@@ -86,11 +93,165 @@ static int size_map(struct bpf_map *m, uint32_t entries)
 	return err;
 }
 
-int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts)
+/* Load only the chosen backend's exec programs; the network programs are
+ * shared by both backends. */
+static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
+{
+	int lsm = b == EMB_BACKEND_LSM;
+	int err;
+
+	err = bpf_program__set_autoload(s->progs.emb_exec, !lsm);
+	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_exec, lsm);
+	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mmap, lsm);
+	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mprotect, lsm);
+	if (err)
+		fprintf(stderr, "embargo: selecting programs: %s\n", strerror(-err));
+	return err;
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/*
+ * Open, size and load one backend's programs into l->skel. quiet: libbpf's
+ * own messages are dropped (an LSM attempt in auto mode: a refusal is an
+ * expected outcome, reported through the reason). Returns the libbpf error.
+ */
+static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts,
+			enum emb_backend b, int quiet)
+{
+	libbpf_print_fn_t old = quiet ? libbpf_set_print(quiet_print) : NULL;
+	int err;
+
+	embargo_bpf__destroy(l->skel);
+	l->skel = embargo_bpf__open();
+	if (!l->skel) {
+		err = -errno;
+		fprintf(stderr, "embargo: opening the BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	err = set_backend_autoload(l->skel, b);
+	err = err ?: size_map(l->skel->maps.emb_inodes, opts->inode_entries);
+	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
+	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
+	err = err ?: embargo_bpf__load(l->skel);
+out:
+	if (quiet)
+		libbpf_set_print(old);
+	return err;
+}
+
+static int read_lsm_calls(const struct emb_loader *l, uint64_t *calls)
+{
+	uint64_t stats[EMB_STAT_MAX];
+	int err = emb_loader_read_stats(l, stats);
+
+	*calls = stats[EMB_STAT_LSM_CALLS];
+	return err;
+}
+
+/*
+ * Self-test: attach the bprm hook on its own (maps are still empty, so it
+ * denies nothing), exec /bin/true, and see the hook's counter move. Without
+ * bpf among the active LSMs the attach succeeds and the hook is never called:
+ * this is the only proof that the LSM backend would enforce.
+ */
+static int lsm_selftest(struct emb_loader *l, char *why, size_t why_len)
+{
+	struct bpf_link *link;
+	uint64_t before, after;
+	int err;
+
+	link = bpf_program__attach(l->skel->progs.emb_lsm_exec);
+	if (!link) {
+		snprintf(why, why_len, "self-test: attaching lsm/bprm_check_security: %s",
+			 strerror(errno));
+		return -1;
+	}
+	err = read_lsm_calls(l, &before);
+	err = err ?: emb_probe_exec_true(why, why_len);
+	err = err ?: read_lsm_calls(l, &after);
+	bpf_link__destroy(link);
+	if (err) {
+		if (!why[0])
+			snprintf(why, why_len, "self-test: reading the hook counter failed");
+		return -1;
+	}
+	if (after == before) {
+		snprintf(why, why_len, "self-test: an exec of /bin/true never reached "
+			 "lsm/bprm_check_security (the BPF LSM is not called)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every LSM condition, in order; the first that fails is the reason. */
+static int try_lsm(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+		   size_t why_len)
+{
+	int err;
+
+	why[0] = '\0';
+	if (emb_probe_bpf_lsm_listed(why, why_len))
+		return -1;
+	err = load_backend(l, opts, EMB_BACKEND_LSM, opts->backend == EMB_WANT_AUTO);
+	if (err) {
+		snprintf(why, why_len, "the kernel refused the LSM programs: %s", strerror(-err));
+		return -1;
+	}
+	if (lsm_selftest(l, why, why_len))
+		return -1;
+	snprintf(why, why_len, "bpf is an active LSM, the LSM programs loaded and a self-test "
+		 "exec reached them");
+	return 0;
+}
+
+/*
+ * Decide the backend. Fail-closed towards enforcement: auto falls back to
+ * classic (which still denies, by SIGKILL) rather than to nothing; an
+ * explicit --backend lsm that cannot be honoured is an error, never a
+ * silent downgrade.
+ */
+static int choose_backend(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+			  size_t why_len)
+{
+	char lsm_why[sizeof(l->reason)] = "";
+	int err;
+
+	if (opts->backend != EMB_WANT_CLASSIC && try_lsm(l, opts, lsm_why, sizeof(lsm_why)) == 0) {
+		l->backend = EMB_BACKEND_LSM;
+		snprintf(l->reason, sizeof(l->reason), "%s", lsm_why);
+		return 0;
+	}
+	if (opts->backend == EMB_WANT_LSM) {
+		if (why)
+			snprintf(why, why_len, "%s", lsm_why);
+		return -ENOTSUP;
+	}
+	l->backend = EMB_BACKEND_CLASSIC;
+	if (opts->backend == EMB_WANT_CLASSIC)
+		snprintf(l->reason, sizeof(l->reason), "requested with --backend classic");
+	else
+		snprintf(l->reason, sizeof(l->reason), "%s", lsm_why);
+	err = load_backend(l, opts, EMB_BACKEND_CLASSIC, 0);
+	if (err)
+		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
+	return err;
+}
+
+int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts, char *why,
+		    size_t why_len)
 {
 	struct emb_loader *l = calloc(1, sizeof(*l));
 	int err;
 
+	if (why && why_len)
+		why[0] = '\0';
 	if (!l)
 		return -ENOMEM;
 	l->cgroup_fd = -1;
@@ -105,27 +266,29 @@ int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts)
 		fprintf(stderr, "embargo: cgroup %s: %s\n", opts->cgroup_path, strerror(errno));
 		goto fail;
 	}
-	l->skel = embargo_bpf__open();
-	if (!l->skel) {
-		err = -errno;
-		fprintf(stderr, "embargo: opening the BPF object: %s\n", strerror(errno));
-		goto fail;
-	}
-	err = size_map(l->skel->maps.emb_inodes, opts->inode_entries);
-	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
-	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
+	err = choose_backend(l, opts, why, why_len);
 	if (err)
 		goto fail;
-	err = embargo_bpf__load(l->skel);
-	if (err) {
-		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
-		goto fail;
-	}
 	*out = l;
 	return 0;
 fail:
 	emb_loader_close(l);
 	return err;
+}
+
+enum emb_backend emb_loader_backend(const struct emb_loader *l)
+{
+	return l->backend;
+}
+
+const char *emb_backend_name(enum emb_backend b)
+{
+	return b == EMB_BACKEND_LSM ? "lsm" : "classic";
+}
+
+const char *emb_loader_backend_reason(const struct emb_loader *l)
+{
+	return l->reason;
 }
 
 /* Take over pins of an earlier instance: hold their links open (still
@@ -212,7 +375,13 @@ int emb_loader_attach(struct emb_loader *l)
 	int err;
 
 	err = adopt_old_pins(l->pin_dir, old_fds);
-	err = err ?: attach_one(l, EMB_LINK_EXEC, s->progs.emb_exec, 0);
+	if (l->backend == EMB_BACKEND_LSM) {
+		err = err ?: attach_one(l, EMB_LINK_EXEC, s->progs.emb_lsm_exec, 0);
+		err = err ?: attach_one(l, EMB_LINK_MMAP, s->progs.emb_lsm_mmap, 0);
+		err = err ?: attach_one(l, EMB_LINK_MPROTECT, s->progs.emb_lsm_mprotect, 0);
+	} else {
+		err = err ?: attach_one(l, EMB_LINK_EXEC, s->progs.emb_exec, 0);
+	}
 	err = err ?: attach_one(l, EMB_LINK_CONNECT4, s->progs.emb_connect4, 1);
 	err = err ?: attach_one(l, EMB_LINK_CONNECT6, s->progs.emb_connect6, 1);
 	err = err ?: attach_one(l, EMB_LINK_SENDMSG4, s->progs.emb_sendmsg4, 1);

@@ -9,11 +9,25 @@
 #ifndef EMBARGO_LOADER_H
 #define EMBARGO_LOADER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "embargo_abi.h"
 
 struct emb_loader;
+
+/* The enforcement backend in use (SPEC §5). */
+enum emb_backend {
+	EMB_BACKEND_CLASSIC = 0, /* tp_btf exec + SIGKILL */
+	EMB_BACKEND_LSM = 1,     /* BPF LSM: exec/mmap fail with EPERM */
+};
+
+/* What the caller asked for (--backend). */
+enum emb_backend_want {
+	EMB_WANT_AUTO = 0,    /* LSM when usable, else classic with the reason */
+	EMB_WANT_LSM = 1,     /* LSM or an error with the reason */
+	EMB_WANT_CLASSIC = 2, /* classic, no LSM probe */
+};
 
 struct emb_loader_opts {
 	const char *pin_dir;     /* e.g. /sys/fs/bpf/embargo */
@@ -21,10 +35,26 @@ struct emb_loader_opts {
 	uint32_t inode_entries;  /* capacity of the inode verdict map */
 	uint32_t net4_entries;   /* capacity of the IPv4 prefix map */
 	uint32_t net6_entries;   /* capacity of the IPv6 prefix map */
+	enum emb_backend_want backend;
 };
 
-/* Open, size and load (verifier) the classic backend. Errors are printed. */
-int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts);
+/*
+ * Choose the backend, then open, size and load (verifier) its programs.
+ * LSM is usable when `bpf` is a token of /sys/kernel/security/lsm (securityfs
+ * is mounted there if needed), its programs load, and a self-test exec of
+ * /bin/true is seen by lsm/bprm_check_security. With EMB_WANT_AUTO anything
+ * else falls back to classic; with EMB_WANT_LSM it is an error. The reason
+ * is in emb_loader_backend_reason(), or in why[] on failure (may be NULL).
+ * Other errors are printed.
+ */
+int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts, char *why,
+		    size_t why_len);
+
+enum emb_backend emb_loader_backend(const struct emb_loader *l);
+/* "classic" or "lsm". */
+const char *emb_backend_name(enum emb_backend b);
+/* Why this backend was chosen, one line, for the log and stderr. */
+const char *emb_loader_backend_reason(const struct emb_loader *l);
 
 /*
  * Attach every program and pin links and maps under the pin dir. Pins left

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 PKGS=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
-      libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux)
+      libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux
+      qemu-system-x86 busybox-static
+      libjansson-dev libsystemd-dev systemd groff-base man-db)
 
 missing=()
 for p in "${PKGS[@]}"; do

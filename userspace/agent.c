@@ -150,6 +150,37 @@ static int index_roots(struct agent *a)
 	return err;
 }
 
+static enum emb_backend_want backend_want(enum emb_opt_backend b)
+{
+	switch (b) {
+	case EMB_OPT_BACKEND_LSM:
+		return EMB_WANT_LSM;
+	case EMB_OPT_BACKEND_CLASSIC:
+		return EMB_WANT_CLASSIC;
+	case EMB_OPT_BACKEND_AUTO:
+		break;
+	}
+	return EMB_WANT_AUTO;
+}
+
+/* Load the BPF side and say which backend enforces and why. */
+static int open_backend(struct agent *a, const struct emb_loader_opts *lo)
+{
+	char why[256];
+	int err = emb_loader_open(&a->loader, lo, why, sizeof(why));
+
+	if (err == -ENOTSUP && lo->backend == EMB_WANT_LSM) {
+		fprintf(stderr, "embargo: backend lsm unusable: %s\n", why);
+		return err;
+	}
+	if (err)
+		return err;
+	fprintf(stderr, "embargo: backend %s: %s\n",
+		emb_backend_name(emb_loader_backend(a->loader)),
+		emb_loader_backend_reason(a->loader));
+	return 0;
+}
+
 static int agent_load(struct agent *a)
 {
 	const struct emb_opts *o = a->opts;
@@ -170,8 +201,9 @@ static int agent_load(struct agent *a)
 	lo.inode_entries = capacity(0, 65536);
 	lo.net4_entries = capacity(a->compiled.n_net4, 1024);
 	lo.net6_entries = capacity(a->compiled.n_net6, 1024);
+	lo.backend = backend_want(o->backend);
 	err = emb_loader_prepare_pin_dir(o->pin_dir);
-	err = err ?: emb_loader_open(&a->loader, &lo);
+	err = err ?: open_backend(a, &lo);
 	err = err ?: fill_net_maps(a);
 	err = err ?: index_roots(a);
 	err = err ?: emb_loader_attach(a->loader);
@@ -266,6 +298,7 @@ static void install_signals(void)
 int emb_agent_run(const struct emb_opts *o)
 {
 	struct agent a = { .opts = o };
+	const char *backend;
 	struct emb_json j;
 	int rc = 1;
 
@@ -278,8 +311,10 @@ int emb_agent_run(const struct emb_opts *o)
 		fprintf(stderr, "embargo: not enforcing: the BPF side could not be set up\n");
 		goto out;
 	}
-	log_json(&a, &j, emb_event_policy_loaded(&j, &a.compiled, a.host_level));
-	fprintf(stderr, "embargo: enforcing (classic backend, host level %s, pins in %s)\n",
+	backend = emb_backend_name(emb_loader_backend(a.loader));
+	log_json(&a, &j, emb_event_policy_loaded_on(&j, &a.compiled, a.host_level, backend,
+						    emb_loader_backend_reason(a.loader)));
+	fprintf(stderr, "embargo: enforcing (%s backend, host level %s, pins in %s)\n", backend,
 		a.host_level, o->pin_dir);
 	rc = agent_loop(&a) ? 1 : 0;
 out:

@@ -5,7 +5,7 @@
 #include "cmds.h"
 #include "options.h"
 
-#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan"
+#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan,backend"
 
 int cmd_run(int argc, char **argv)
 {

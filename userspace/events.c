@@ -19,6 +19,8 @@ static const char *event_name(uint32_t type)
 		return "connect";
 	case EMB_EV_SENDMSG:
 		return "sendmsg";
+	case EMB_EV_MMAP:
+		return "mmap";
 	}
 	return "unknown";
 }
@@ -128,7 +130,7 @@ int emb_event_format(struct emb_json *j, const struct emb_event *e, const struct
 		emb_json_str(j, "method", method_name(e->method));
 	emb_json_str(j, "policy", r->policy->id);
 	emb_json_str(j, "vendor", r->vendor->name);
-	if (e->type == EMB_EV_EXEC)
+	if (e->type == EMB_EV_EXEC || e->type == EMB_EV_MMAP)
 		add_exec(j, e, r);
 	else
 		add_net(j, e, exe);
@@ -138,6 +140,12 @@ int emb_event_format(struct emb_json *j, const struct emb_event *e, const struct
 
 int emb_event_policy_loaded(struct emb_json *j, const struct emb_compiled *c,
 			    const char *host_level)
+{
+	return emb_event_policy_loaded_on(j, c, host_level, NULL, NULL);
+}
+
+int emb_event_policy_loaded_on(struct emb_json *j, const struct emb_compiled *c,
+			       const char *host_level, const char *backend, const char *reason)
 {
 	const char **ids = calloc(c->n_states ? c->n_states : 1, sizeof(*ids));
 	const char **modes = calloc(c->n_states ? c->n_states : 1, sizeof(*modes));
@@ -158,6 +166,10 @@ int emb_event_policy_loaded(struct emb_json *j, const struct emb_compiled *c,
 	emb_json_strv(j, "modes", modes, n);
 	emb_json_u64(j, "sha256", c->n_hashes);
 	emb_json_u64(j, "prefixes", c->n_net4 + c->n_net6);
+	if (backend)
+		emb_json_str(j, "backend", backend);
+	if (backend && reason)
+		emb_json_str(j, "backend_reason", reason);
 	emb_json_str(j, "host_level", host_level);
 	err = emb_json_end(j);
 	free(ids);

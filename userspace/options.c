@@ -17,6 +17,7 @@ enum {
 	OPT_PIN_DIR,
 	OPT_SOCKET,
 	OPT_CGROUP,
+	OPT_BACKEND,
 	OPT_SCAN,
 	OPT_JSON,
 	OPT_EXEC,
@@ -34,6 +35,7 @@ static const struct option all_opts[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "scan", required_argument, NULL, OPT_SCAN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "exec", required_argument, NULL, OPT_EXEC },
@@ -57,6 +59,24 @@ static int allowed_has(const char *allowed, const char *name)
 	return 0;
 }
 
+/* Exact names only: an unknown backend is an error, never a default. */
+static int parse_backend(struct emb_opts *o, const char *arg)
+{
+	static const char *const names[] = {
+		[EMB_OPT_BACKEND_AUTO] = "auto",
+		[EMB_OPT_BACKEND_LSM] = "lsm",
+		[EMB_OPT_BACKEND_CLASSIC] = "classic",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			o->backend = (enum emb_opt_backend)i;
+			return 0;
+		}
+	}
+	return -2;
+}
+
 static int push(const char ***v, size_t *n, const char *s)
 {
 	const char **grown = realloc(*v, (*n + 1) * sizeof(**v));
@@ -78,6 +98,7 @@ static void set_defaults(struct emb_opts *o)
 	o->socket = EMB_DEFAULT_SOCKET;
 }
 
+/* 0, -1 out of memory, -2 invalid value. */
 static int apply(struct emb_opts *o, int c, const char *arg)
 {
 	switch (c) {
@@ -91,6 +112,7 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 	case OPT_PIN_DIR: o->pin_dir = arg; break;
 	case OPT_SOCKET: o->socket = arg; break;
 	case OPT_CGROUP: o->cgroup = arg; break;
+	case OPT_BACKEND: return parse_backend(o, arg);
 	case OPT_SCAN: return push(&o->scan, &o->n_scan, arg);
 	case OPT_JSON: o->json = 1; break;
 	case OPT_EXEC: o->exec = arg; break;
@@ -101,7 +123,7 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 
 int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowed)
 {
-	int c, idx;
+	int c, idx, err;
 
 	set_defaults(o);
 	optind = 1;
@@ -118,10 +140,14 @@ int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowe
 				all_opts[idx].name);
 			goto fail;
 		}
-		if (apply(o, c, optarg)) {
+		err = apply(o, c, optarg);
+		if (err == -2)
+			fprintf(stderr, "embargo %s: invalid value '%s' for '--%s'\n", argv[0],
+				optarg, all_opts[idx].name);
+		else if (err)
 			fprintf(stderr, "embargo %s: out of memory\n", argv[0]);
+		if (err)
 			goto fail;
-		}
 	}
 	o->args = argv + optind;
 	o->n_args = argc - optind;

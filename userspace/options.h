@@ -13,6 +13,13 @@
 #define EMB_DEFAULT_PIN_DIR "/sys/fs/bpf/embargo"
 #define EMB_DEFAULT_SOCKET "/run/embargo/embargo.sock"
 
+/* --backend (embargo run): which enforcement backend to use. */
+enum emb_opt_backend {
+	EMB_OPT_BACKEND_AUTO = 0, /* default: LSM when usable, else classic */
+	EMB_OPT_BACKEND_LSM,
+	EMB_OPT_BACKEND_CLASSIC,
+};
+
 struct emb_opts {
 	const char *host;           /* --host, NULL: default path if present */
 	const char *classification; /* --classification */
@@ -25,6 +32,7 @@ struct emb_opts {
 	const char *pin_dir;
 	const char *socket;
 	const char *cgroup;         /* --cgroup, NULL: the cgroup2 root */
+	enum emb_opt_backend backend; /* --backend auto|lsm|classic */
 	const char **scan;          /* --scan, repeatable */
 	size_t n_scan;
 	int json;                   /* --json */

@@ -1,0 +1,184 @@
+# shellcheck shell=sh
+# Guest side of the VM tests (busybox sh, inside QEMU). $1: the backend the
+# host expects the agent to pick: lsm (booted with bpf in lsm=) or classic
+# (booted without it). Prints ok/FAIL lines and "vm-guest: N passed, N
+# failed"; exits 0 only when every check passed.
+EXPECT=$1
+PASS=0
+FAIL=0
+T=/tmp/t
+CG=/sys/fs/cgroup/unified
+LOG=$T/events.jsonl
+LDSO=/lib64/ld-linux-x86-64.so.2
+
+ok() { PASS=$((PASS + 1)); echo "  ok   [$EXPECT] $1"; }
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "  FAIL [$EXPECT] $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/       | /'
+	return 0
+}
+check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n"; fi; }
+finish() {
+	echo "vm-guest: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
+	exit $?
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	t=$(($3 * 10))
+	while [ $t -gt 0 ]; do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# log_has PATTERN...: one line of the log matches every fixed string.
+log_has() {
+	lines=$(cat "$LOG")
+	for p in "$@"; do lines=$(printf '%s\n' "$lines" | grep -F -- "$p"); done
+	[ -n "$lines" ]
+}
+
+setup() {
+	mkdir -p $T/bin
+	cp /fix/victim $T/bin/banned
+	cp /fix/victim $T/bin/copy
+	ln $T/bin/banned $T/bin/hardlink
+	cp /fix/victim-dyn $T/bin/banned-dyn
+	cp /fix/allowed $T/bin/allowed
+	cp /fix/allowed-dyn $T/bin/allowed-dyn
+	cat > $T/host.yaml <<YAML
+scheme: uk-gsc
+classification: SECRET
+scan:
+  roots: [$T/bin]
+YAML
+	cat > $T/policy.yaml <<YAML
+embargo: 1
+id: vm-test
+title: VM test policy
+scheme: uk-gsc
+enforce: SECRET
+vendors:
+  - name: Test Vendor
+    sha256:
+      - $(sha256sum $T/bin/banned | cut -d' ' -f1)
+      - $(sha256sum $T/bin/banned-dyn | cut -d' ' -f1)
+    connect:
+      - cidr: 127.0.0.2/32
+        ports: [443]
+        proto: tcp
+      - cidr: ::1/128
+        ports: [4444]
+      - cidr: 127.0.0.4/32
+        ports: [5353]
+        proto: udp
+YAML
+}
+
+# start_agent PIN [args]: the agent in the background; waits for the policy.
+start_agent() {
+	pin=$1; shift
+	/bin/embargo run --host $T/host.yaml --policy $T/policy.yaml --log $LOG \
+		--pin-dir "$pin" --cgroup $CG "$@" 2> $T/agent.err &
+	AGENT=$!
+	wait_for $LOG '"event":"policy","action":"loaded"' 90
+}
+
+# exec_as NAME WANT: vmhelper's report for an exec of $T/bin/NAME.
+expect_exec() {
+	rm -f $T/marker
+	got=$(EMB_MARKER=$T/marker /bin/vmhelper exec $T/bin/$1)
+	if [ "$got" = "$2" ] && [ ! -e $T/marker ]; then
+		ok "exec of $1 -> $2 (no marker left)"
+	else
+		bad "exec of $1 -> $2" "got: $got, marker: $(cat $T/marker 2>/dev/null)"
+	fi
+}
+
+expect_probe() {
+	want=$1; shift
+	got=$(/fix/netprobe "$@" 2>&1)
+	if [ "$got" = "$want" ]; then ok "$* -> $want"; else bad "$* -> $want" "got: $got"; fi
+}
+
+shell_rc() {
+	rm -f $T/marker
+	EMB_MARKER=$T/marker sh -c "$*" >/dev/null 2>&1
+	echo $?
+}
+
+test_lsm() {
+	out=$(/bin/bpfload /embargo.bpf.o 2>&1)
+	check "every program (lsm/ included) passes the 6.1 verifier" \
+		[ "$(printf '%s\n' "$out" | grep -c ' ok$')" -eq "$(printf '%s\n' "$out" | wc -l)" ]
+	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
+	ok "agent starts and reports the policy loaded"
+	check "stderr: backend lsm" grep -q '^embargo: backend lsm: ' $T/agent.err
+	check "policy line: backend lsm" log_has '"event":"policy"' '"backend":"lsm"' '"backend_reason":"bpf is an active LSM'
+	for f in banned copy hardlink; do expect_exec $f EPERM; done
+	expect_exec allowed "exit 0"
+	rc=$(shell_rc $T/bin/banned)
+	check "shell exec of banned: rc $rc (126, no signal)" test "$rc" = 126 -a ! -e $T/marker
+	rc=$(shell_rc $LDSO $T/bin/banned-dyn)
+	check "ld.so banned-dyn fails (rc $rc) and never runs" test "$rc" != 0 -a ! -e $T/marker
+	rc=$(shell_rc $LDSO $T/bin/allowed-dyn)
+	check "ld.so allowed-dyn runs (rc $rc)" [ "$rc" = 0 ]
+	expect_probe EPERM tcp 127.0.0.2 443
+	expect_probe ECONNREFUSED tcp 127.0.0.3 443
+	expect_probe EPERM tcp ::1 4444
+	expect_probe EPERM udp 127.0.0.4 5353
+	expect_probe ok udp 127.0.0.4 5354
+	sleep 1
+	check "exec deny line, method eperm" log_has '"event":"exec","action":"deny","method":"eperm"' \
+		"\"path\":\"$T/bin/banned\"" '"policy":"vm-test"'
+	check "mmap deny line, method eperm" log_has '"event":"mmap","action":"deny","method":"eperm"' \
+		'"path":"banned-dyn"'
+	check "connect deny line, method eperm" log_has '"event":"connect","action":"deny","method":"eperm"' \
+		'"daddr":"127.0.0.2"'
+	check "sendmsg deny line, method eperm" log_has '"event":"sendmsg","action":"deny","method":"eperm"' \
+		'"daddr":"127.0.0.4"'
+	kill $AGENT
+	wait $AGENT
+	/bin/embargo unload --pin-dir /sys/fs/bpf/embargo >/dev/null 2>&1
+	rm -f $T/marker
+	got=$(EMB_MARKER=$T/marker /bin/vmhelper exec $T/bin/banned)
+	check "after unload the banned fixture runs again ($got)" test "$got" = "exit 0" -a -e $T/marker
+}
+
+test_classic() {
+	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
+	ok "agent starts and reports the policy loaded"
+	check "stderr: backend classic with the reason" \
+		grep -q '^embargo: backend classic: bpf is not an active LSM' $T/agent.err
+	check "policy line: backend classic and its reason" log_has '"event":"policy"' \
+		'"backend":"classic"' '"backend_reason":"bpf is not an active LSM'
+	for f in banned copy hardlink; do expect_exec $f "signal 9"; done
+	expect_exec allowed "exit 0"
+	expect_probe EPERM tcp 127.0.0.2 443
+	expect_probe EPERM udp 127.0.0.4 5353
+	sleep 1
+	check "exec deny line, method sigkill" log_has '"event":"exec","action":"deny","method":"sigkill"'
+	/bin/embargo run --backend lsm --host $T/host.yaml --policy $T/policy.yaml --log $T/lsm.jsonl \
+		--pin-dir /sys/fs/bpf/embargo-lsm --cgroup $CG 2> $T/lsm.err
+	rc=$?
+	said=0
+	grep -q 'backend lsm unusable: bpf is not an active LSM' $T/lsm.err && said=1
+	check "--backend lsm refuses to run (rc $rc) and says why" test "$rc" -ne 0 -a $said = 1
+	kill $AGENT
+	wait $AGENT
+	/bin/embargo unload --pin-dir /sys/fs/bpf/embargo >/dev/null 2>&1
+}
+
+echo "vm-guest: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
+setup
+case $EXPECT in
+lsm) test_lsm ;;
+classic) test_classic ;;
+*) bad "unknown expectation '$EXPECT'" ;;
+esac
+finish
