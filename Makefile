@@ -22,7 +22,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 	-Iinclude -Ibpf -Ibpf/vmlinux/$(ARCH)
 
 # Userspace code with no libbpf in it: unit-tested under ASan+UBSan.
-CORE_SRCS := $(filter-out userspace/main.c userspace/agent.c userspace/cmd_%.c,$(wildcard userspace/*.c))
+CORE_SRCS := $(filter-out userspace/main.c userspace/agent%.c userspace/cmd_%.c,$(wildcard userspace/*.c))
 APP_SRCS  := $(filter-out $(CORE_SRCS),$(wildcard userspace/*.c)) $(wildcard loader/*.c)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
@@ -135,6 +135,7 @@ MANDIR   ?= $(PREFIX)/share/man
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 BASHCOMP ?= $(PREFIX)/share/bash-completion/completions
 ETC      := $(DESTDIR)/etc/embargo
+SHIPPED  := $(wildcard policies/*.yaml)
 
 install: $(OUT)/embargo
 	install -D -m 0755 $(OUT)/embargo $(DESTDIR)$(SBINDIR)/embargo
@@ -146,7 +147,7 @@ install: $(OUT)/embargo
 	install -D -m 0644 packaging/embargo-policy.5 $(DESTDIR)$(MANDIR)/man5/embargo-policy.5
 	install -D -m 0644 packaging/embargo.bash-completion $(DESTDIR)$(BASHCOMP)/embargo
 	install -m 0644 packaging/host.yaml.example $(ETC)/host.yaml.example
-	install -m 0644 policies/*.yaml $(DESTDIR)$(PREFIX)/share/embargo/policies/
+	$(if $(SHIPPED),install -m 0644 $(SHIPPED) $(DESTDIR)$(PREFIX)/share/embargo/policies/)
 	install -d -m 0700 $(DESTDIR)/var/lib/embargo
 	install -d -m 0750 $(DESTDIR)/var/log/embargo
 
