@@ -6,6 +6,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 

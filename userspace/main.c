@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "the agent: load policy, index files, enforce, log" },
 	{ "unload", cmd_unload, "detach and remove every pin: enforcement stops" },
+	{ "log", cmd_log, "read the event log (-f follows, --json as written)" },
 	{ "check", cmd_check, "validate policy files" },
 	{ "test", cmd_test, "what the policy would decide for --exec PATH or --connect ADDR" },
 };
