@@ -16,7 +16,7 @@ msg      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iuserspace -Iloader -I$(OUT)
-LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread -ljansson -lsystemd
+LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread -ljansson -lsystemd -lresolv -llmdb -laudit
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
 	-Iinclude -Ibpf -Ibpf/vmlinux/$(ARCH)
@@ -37,7 +37,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help
+.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help fuzz
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 
@@ -46,6 +46,7 @@ help:
 	@echo 'make deps       install missing build dependencies (apt-get)'
 	@echo 'make test       unit tests (ASan+UBSan), verifier load, end-to-end (root), VM'
 	@echo 'make vm-test    the LSM and fallback backends in QEMU on a Debian 12 kernel (root)'
+	@echo 'make bench      benchmarks next to fapolicyd, writes docs/BENCHMARKS.md (root, ~15 min)'
 	@echo 'make run        the agent with the demo policy, in the foreground (root)'
 	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
 	@echo 'make vmlinux    regenerate bpf/vmlinux/$(ARCH)/vmlinux.h from this kernel'
@@ -79,6 +80,16 @@ $(OUT)/fixtures/%: tests/fixtures/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O2 $(WARN) $< -o $@
+
+# Shared-object fixtures (tests/fixtures/lib/X.c -> libX.so), for the exec-mmap tests.
+FIXLIBS := $(patsubst tests/fixtures/lib/%.c,$(OUT)/fixtures/lib%.so,$(wildcard tests/fixtures/lib/*.c))
+all: $(FIXLIBS)
+e2e: $(FIXLIBS)
+
+$(OUT)/fixtures/lib%.so: tests/fixtures/lib/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -fPIC -shared $(WARN) $< -o $@
 
 # The demo's banned program: fixed bytes, so demo.yaml can name its SHA-256.
 $(OUT)/demo/vendor-agent: $(OUT)/fixtures/mkdemo
@@ -154,6 +165,34 @@ install: $(OUT)/embargo
 # make install into a temp DESTDIR; check the tree, the unit, man pages, completion.
 install-test: $(OUT)/embargo
 	$(Q)./tests/install/run.sh
+
+# --- fuzzing ---------------------------------------------------------------
+# libFuzzer (clang) on the policy parser and compiler; `make fuzz` runs it
+# for FUZZ_SECONDS on the seeds of tests/fuzz/corpus and policies/.
+FUZZ_SECONDS ?= 60
+export FUZZ_SECONDS
+FUZZ_SRCS := $(addprefix userspace/,policy.c ydoc.c host.c levels.c netaddr.c compile.c \
+	pathglob.c resolve.c diag.c sign.c)
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(OUT)/fuzz/obj/%.o: %.c $(HDRS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(WARN) -c $< -o $@
+
+$(OUT)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(patsubst %.c,$(OUT)/fuzz/obj/%.o,$(FUZZ_SRCS)) $(HDRS)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) $< \
+		$(filter %.o,$^) -lyaml -lresolv -lcrypto -o $@
+
+fuzz: $(OUT)/fuzz/fuzz_policy
+	$(Q)./tests/fuzz/run.sh
+
+# --- benchmarks (never part of `make test`; root; ~15 min) ------------------
+# bench/run.sh builds its own helpers from bench/*.c and writes docs/BENCHMARKS.md.
+.PHONY: bench
+bench: all
+	$(Q)./bench/run.sh
 
 $(OUT):
 	$(Q)mkdir -p $@

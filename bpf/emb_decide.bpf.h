@@ -16,13 +16,40 @@
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
 
-/* Sizes are placeholders: the loader sets them before load. */
+/*
+ * Sizes are placeholders: the loader sets them before load. emb_inodes holds
+ * a verdict for every indexed inode (clean ones too): no preallocation, so a
+ * table sized for 1M+ files costs only its buckets until it fills.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct emb_inode_key);
-	__type(value, struct emb_verdict);
+	__type(value, struct emb_inode_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1);
 } emb_inodes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct emb_config);
+	__uint(max_entries, 1);
+} emb_config SEC(".maps");
+
+/* The agent's scope (--cgroup): unverified files are only acted on for
+ * tasks under it. Known-banned inodes are denied everywhere. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} emb_scope SEC(".maps");
+
+/* Unverified exec/mmap: the agent's hashing thread reads these. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} emb_hashreq SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -95,13 +122,152 @@ static __always_inline struct emb_event *emb_event_start(__u32 type, __u32 actio
 	return e;
 }
 
-/* Verdict for an inode, or NULL when it is not listed. */
-static __always_inline struct emb_verdict *emb_decide_inode(struct inode *inode,
-							    struct emb_inode_key *key)
+/* The inode's ctime under its three layouts: 6.11+ (i_ctime_sec/_nsec),
+ * 6.6-6.10 (__i_ctime), older (i_ctime). */
+struct inode___v611 {
+	time64_t i_ctime_sec;
+	u32 i_ctime_nsec;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___old {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+/* 6.13+ keeps a "ctime queried" flag in bit 31 of the nanoseconds. */
+#define EMB_CTIME_NSEC_MASK 0x7fffffffu
+
+/* What the hook knows about a file: identity, state, and the cached verdict. */
+struct emb_file_state {
+	struct emb_inode_key key;
+	__s64 ctime_sec;
+	__u32 ctime_nsec;
+	__u32 nlink;
+	__u64 size;
+	struct emb_verdict v; /* valid when !unverified */
+	int unverified;       /* no entry, or one computed for another ctime/size */
+};
+
+static __always_inline void emb_inode_ctime(struct inode *inode, struct emb_file_state *st)
 {
-	key->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	key->ino = BPF_CORE_READ(inode, i_ino);
-	return bpf_map_lookup_elem(&emb_inodes, key);
+	if (bpf_core_field_exists(struct inode___v611, i_ctime_sec)) {
+		struct inode___v611 *i = (void *)inode;
+
+		st->ctime_sec = BPF_CORE_READ(i, i_ctime_sec);
+		st->ctime_nsec = BPF_CORE_READ(i, i_ctime_nsec);
+	} else if (bpf_core_field_exists(struct inode___v66, __i_ctime)) {
+		struct inode___v66 *i = (void *)inode;
+
+		st->ctime_sec = BPF_CORE_READ(i, __i_ctime.tv_sec);
+		st->ctime_nsec = BPF_CORE_READ(i, __i_ctime.tv_nsec);
+	} else {
+		struct inode___old *i = (void *)inode;
+
+		st->ctime_sec = BPF_CORE_READ(i, i_ctime.tv_sec);
+		st->ctime_nsec = BPF_CORE_READ(i, i_ctime.tv_nsec);
+	}
+	st->ctime_nsec &= EMB_CTIME_NSEC_MASK;
+}
+
+/*
+ * Look the inode up and check the entry is still about this content: same
+ * ctime and size. Fail-closed: anything that does not match exactly is
+ * unverified, never "clean".
+ */
+static __always_inline void emb_decide_inode(struct inode *inode, struct emb_file_state *st)
+{
+	struct emb_inode_val *c;
+
+	st->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	st->key.ino = BPF_CORE_READ(inode, i_ino);
+	st->size = BPF_CORE_READ(inode, i_size);
+	st->nlink = BPF_CORE_READ(inode, __i_nlink);
+	emb_inode_ctime(inode, st);
+	st->v.action = EMB_ACT_NONE;
+	st->v.rule_id = 0;
+	c = bpf_map_lookup_elem(&emb_inodes, &st->key);
+	st->unverified = !c || c->ctime_sec != st->ctime_sec || c->ctime_nsec != st->ctime_nsec ||
+			 c->size != st->size;
+	if (!st->unverified) {
+		st->v.action = c->action;
+		st->v.rule_id = c->rule_id;
+	}
+}
+
+/*
+ * What to do with an unverified file for the current task: EMB_UNV_OFF (not
+ * ours to judge), ALLOW or DENY. The agent itself is never denied (it must
+ * be able to start and hash; its tgid is in the config). A dead agent (stale
+ * heartbeat) turns deny into allow: fail-open for unknown files only, since
+ * nobody could ever hash them and the host would stop booting its own
+ * updated tools; known-banned inodes stay denied.
+ */
+static __always_inline __u32 emb_unverified_mode(void)
+{
+	__u32 zero = 0;
+	struct emb_config *cfg = bpf_map_lookup_elem(&emb_config, &zero);
+	__u32 mode;
+
+	if (!cfg || cfg->unverified == EMB_UNV_OFF)
+		return EMB_UNV_OFF;
+	if ((bpf_get_current_pid_tgid() >> 32) == cfg->agent_tgid)
+		return EMB_UNV_OFF;
+	/* Out of scope: another instance's (or nobody's) business. A scope
+	 * map that cannot answer (<0: empty slot) is out of scope: fail-open
+	 * for unknown files only, because failing closed would put every task
+	 * of the host under this instance's `unverified: deny`. */
+	if (bpf_current_task_under_cgroup(&emb_scope, 0) != 1)
+		return EMB_UNV_OFF;
+	mode = cfg->unverified;
+	if (mode == EMB_UNV_DENY && bpf_ktime_get_ns() - cfg->heartbeat_ns > EMB_HEARTBEAT_STALE_NS)
+		mode = EMB_UNV_ALLOW;
+	return mode;
+}
+
+/*
+ * Ask the agent to hash an unverified file. A full ring buffer is counted;
+ * the verdict never depends on it (deny stays deny, the next exec asks
+ * again).
+ */
+static __always_inline void emb_hash_request(const struct emb_file_state *st, __u32 origin,
+					     __u32 action, __u32 method, const char *name, int fd,
+					     __u64 vm_start, __u64 vm_end)
+{
+	struct emb_event *e = bpf_ringbuf_reserve(&emb_hashreq, sizeof(*e), 0);
+	struct task_struct *task;
+	__u64 id;
+
+	if (!e) {
+		emb_count(EMB_STAT_HASHREQ_LOST);
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	task = (struct task_struct *)bpf_get_current_task();
+	e->type = EMB_EV_UNVERIFIED;
+	e->action = action;
+	e->method = method;
+	e->rule_id = 0;
+	e->pid = id >> 32;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->exec.dev = st->key.dev;
+	e->exec.ino = st->key.ino;
+	e->exec.ctime_sec = st->ctime_sec;
+	e->exec.ctime_nsec = st->ctime_nsec;
+	e->exec.origin = origin;
+	e->exec.size = st->size;
+	e->exec.vm_start = vm_start;
+	e->exec.vm_end = vm_end;
+	e->exec.fd = fd;
+	e->exec.nlink = st->nlink;
+	if (!name || bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
+		e->exec.path[0] = '\0';
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
 /* Strongest action among a prefix's rules that cover (port, proto). */

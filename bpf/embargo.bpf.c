@@ -8,11 +8,16 @@
  *   exec:  tp_btf/sched_process_exec sees the new image before it runs one
  *          instruction; a banned one gets SIGKILL, delivered on the way back
  *          to user mode.
+ *   mmap:  tp_btf/sys_enter kills a task calling mmap/mprotect PROT_EXEC
+ *          on a banned file (ld.so ./banned, a .so).
  * lsm:
  *   exec:  lsm/bprm_check_security returns -EPERM: execve() fails cleanly.
  *   mmap:  lsm/mmap_file and lsm/file_mprotect refuse PROT_EXEC of a banned
  *          file (ld.so ./banned, a banned .so) with -EPERM.
  * both:
+ *   unverified: a file with no verdict for its current ctime and size is
+ *          denied or let through per host.yaml `unverified:` and handed to
+ *          the agent for hashing (emb_hashreq).
  *   network: cgroup sock_addr hooks; returning 0 makes connect()/sendmsg()
  *          fail with EPERM. The LSM backend keeps them rather than using
  *          lsm/socket_connect + lsm/socket_sendmsg: they already fail the
@@ -27,6 +32,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "emb_decide.bpf.h"
+#include "emb_meta.bpf.h"
 
 #define SIGKILL 9
 #define EPERM 1
@@ -34,35 +40,200 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Event for a listed (banned or audited) file: exec or mmap. */
+static __always_inline void emb_file_event(const struct emb_file_state *st, __u32 type,
+					   __u32 method, const char *name)
+{
+	struct emb_event *e = emb_event_start(type, st->v.action, method, st->v.rule_id);
+
+	if (!e)
+		return;
+	e->exec.dev = st->key.dev;
+	e->exec.ino = st->key.ino;
+	e->exec.ctime_sec = st->ctime_sec;
+	e->exec.ctime_nsec = st->ctime_nsec;
+	e->exec.origin = type;
+	e->exec.size = st->size;
+	e->exec.vm_start = 0;
+	e->exec.vm_end = 0;
+	e->exec.fd = -1;
+	e->exec.nlink = st->nlink;
+	if (!name || bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
+		e->exec.path[0] = '\0';
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * Classic backend: the file is running (exec) or about to be mapped. A
+ * listed deny is a SIGKILL, delivered before the task returns to user mode.
+ * Fail-closed: the kill does not depend on the event; if the signal cannot
+ * be sent the deny is still counted and logged with method "none".
+ */
+static __always_inline void emb_classic_listed(const struct emb_file_state *st, __u32 type,
+					       const char *name)
+{
+	__u32 method = EMB_METHOD_NONE;
+
+	if (st->v.action == EMB_ACT_NONE)
+		return;
+	if (st->v.action == EMB_ACT_DENY && bpf_send_signal(SIGKILL) == 0)
+		method = EMB_METHOD_SIGKILL;
+	emb_count_verdict(st->v.action);
+	emb_file_event(st, type, method, name);
+}
+
+/* Classic backend, unverified file: deny = SIGKILL now; allow = run it.
+ * Either way the agent is asked to hash it (emb_hash_request). */
+static __always_inline void emb_classic_unverified(const struct emb_file_state *st, __u32 type,
+						   const char *name, __u64 vm_start, __u64 vm_end)
+{
+	__u32 mode = emb_unverified_mode();
+	__u32 method = EMB_METHOD_NONE;
+	int deny = mode == EMB_UNV_DENY;
+
+	if (mode == EMB_UNV_OFF)
+		return;
+	emb_count(EMB_STAT_UNVERIFIED);
+	if (deny && bpf_send_signal(SIGKILL) == 0)
+		method = EMB_METHOD_SIGKILL;
+	emb_hash_request(st, type, deny ? EMB_ACT_DENY : EMB_ACT_NONE, method, name, -1, vm_start,
+			 vm_end);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(emb_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct emb_inode_key key;
-	struct emb_verdict *v;
-	struct emb_event *e;
-	__u32 method = EMB_METHOD_NONE;
+	struct emb_file_state st;
+	const char *name = BPF_CORE_READ(bprm, filename);
 
-	v = emb_decide_inode(BPF_CORE_READ(bprm, file, f_inode), &key);
-	if (!v || v->action == EMB_ACT_NONE)
-		return 0;
-	/*
-	 * Fail-closed: the kill does not depend on the event below. If the
-	 * signal cannot be sent the deny is still counted and logged, and
-	 * userspace sees method "none" in the event.
-	 */
-	if (v->action == EMB_ACT_DENY && bpf_send_signal(SIGKILL) == 0)
-		method = EMB_METHOD_SIGKILL;
-	emb_count_verdict(v->action);
-
-	e = emb_event_start(EMB_EV_EXEC, v->action, method, v->rule_id);
-	if (!e)
-		return 0;
-	e->exec.dev = key.dev;
-	e->exec.ino = key.ino;
-	if (bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), BPF_CORE_READ(bprm, filename)) < 0)
-		e->exec.path[0] = '\0';
-	bpf_ringbuf_submit(e, 0);
+	emb_decide_inode(BPF_CORE_READ(bprm, file, f_inode), &st);
+	if (st.unverified)
+		emb_classic_unverified(&st, EMB_EV_EXEC, name, 0, 0);
+	else
+		emb_classic_listed(&st, EMB_EV_EXEC, name);
 	return 0;
+}
+
+static __always_inline const char *emb_file_name(struct file *file)
+{
+	return file ? (const char *)BPF_CORE_READ(file, f_path.dentry, d_name.name) : NULL;
+}
+
+/*
+ * The task's own executable: its mapping at exec (load_elf_binary maps it
+ * after the new mm took it as exe_file) is judged by the exec hooks, which
+ * see it first. Skipping it here avoids a second verdict for the same exec.
+ */
+static __always_inline int emb_is_own_exe(struct file *file)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct inode *exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+
+	return exe && exe == BPF_CORE_READ(file, f_inode);
+}
+
+/* Classic backend: PROT_EXEC mapping of a file (mmap or mprotect). */
+static __always_inline void emb_classic_map(struct file *file, __u64 vm_start, __u64 vm_end)
+{
+	struct emb_file_state st;
+	const char *name;
+
+	/* Fail-open for anonymous mappings: no file, nothing to be banned. */
+	if (!file || emb_is_own_exe(file))
+		return;
+	name = emb_file_name(file);
+	emb_decide_inode(BPF_CORE_READ(file, f_inode), &st);
+	if (st.unverified)
+		emb_classic_unverified(&st, EMB_EV_MMAP, name, vm_start, vm_end);
+	else
+		emb_classic_listed(&st, EMB_EV_MMAP, name);
+}
+
+/*
+ * Classic backend, executable mappings: mmap(PROT_EXEC) of a file fd and
+ * mprotect(PROT_EXEC), seen at syscall entry (kprobes are not available on
+ * every kernel this backend serves; fentry is refused where LSM is). A kill
+ * here is delivered before the task returns to user mode: the mapping may
+ * be made, but none of its instructions runs. Mappings the kernel makes
+ * itself (the ELF loader: the exe, judged at exec, and its interpreter)
+ * are not syscalls and are not seen here.
+ */
+#define EMB_NR_MMAP 9
+#define EMB_NR_MPROTECT 10
+#define EMB_NR_PKEY_MPROTECT 329
+#define MAP_ANONYMOUS 0x20
+
+static __always_inline struct file *emb_fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+struct emb_vma_ctx {
+	struct file *file;
+	__u64 start, end;
+};
+
+static long emb_vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct emb_vma_ctx *c = data;
+
+	c->file = BPF_CORE_READ(vma, vm_file);
+	c->start = BPF_CORE_READ(vma, vm_start);
+	c->end = BPF_CORE_READ(vma, vm_end);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(emb_sys_enter, struct pt_regs *regs, long id)
+{
+	struct emb_vma_ctx c = {};
+	unsigned long prot;
+
+	if (id != EMB_NR_MMAP && id != EMB_NR_MPROTECT && id != EMB_NR_PKEY_MPROTECT)
+		return 0;
+	prot = BPF_CORE_READ(regs, dx);
+	/* Fail-open for data mappings: only executable pages run code. */
+	if (!(prot & PROT_EXEC))
+		return 0;
+	if (id == EMB_NR_MMAP) {
+		/* Anonymous memory: no file, nothing to be banned. */
+		if (BPF_CORE_READ(regs, r10) & MAP_ANONYMOUS)
+			return 0;
+		emb_classic_map(emb_fd_file((int)BPF_CORE_READ(regs, r8)), 0, 0);
+		return 0;
+	}
+	/* mprotect: the mapping at the start address (a range spanning
+	 * several files is judged by its first). */
+	if (bpf_find_vma(bpf_get_current_task_btf(), BPF_CORE_READ(regs, di), emb_vma_cb, &c, 0))
+		return 0;
+	emb_classic_map(c.file, c.start, c.end);
+	return 0;
+}
+
+/* LSM backend, unverified file: deny = -EPERM; allow = let it through.
+ * Either way the agent is asked to hash it. */
+static __always_inline int emb_lsm_unverified(const struct emb_file_state *st, __u32 type,
+					      const char *name, __u64 vm_start, __u64 vm_end)
+{
+	__u32 mode = emb_unverified_mode();
+	int deny = mode == EMB_UNV_DENY;
+
+	if (mode == EMB_UNV_OFF)
+		return 0;
+	emb_count(EMB_STAT_UNVERIFIED);
+	emb_hash_request(st, type, deny ? EMB_ACT_DENY : EMB_ACT_NONE,
+			 deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, name, -1, vm_start, vm_end);
+	return deny ? -EPERM : 0;
 }
 
 /*
@@ -70,36 +241,25 @@ int BPF_PROG(emb_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
  * is a kernel string for the event (the exec'd path, or the mapped file's
  * base name). Returns the hook's verdict: -EPERM for a deny, 0 otherwise.
  */
-static __always_inline int emb_lsm_file(struct file *file, const char *name, __u32 type)
+static __always_inline int emb_lsm_file(struct file *file, const char *name, __u32 type,
+					__u64 vm_start, __u64 vm_end)
 {
-	struct emb_inode_key key;
-	struct emb_verdict *v;
-	struct emb_event *e;
+	struct emb_file_state st;
 	int deny;
 
 	/* Fail-open for anonymous mappings: no file, nothing to be banned. */
 	if (!file)
 		return 0;
-	v = emb_decide_inode(BPF_CORE_READ(file, f_inode), &key);
-	if (!v || v->action == EMB_ACT_NONE)
+	emb_decide_inode(BPF_CORE_READ(file, f_inode), &st);
+	if (st.unverified)
+		return emb_lsm_unverified(&st, type, name, vm_start, vm_end);
+	if (st.v.action == EMB_ACT_NONE)
 		return 0;
-	deny = v->action == EMB_ACT_DENY;
-	emb_count_verdict(v->action);
+	deny = st.v.action == EMB_ACT_DENY;
+	emb_count_verdict(st.v.action);
 	/* Fail-closed: the verdict does not depend on the event below. */
-	e = emb_event_start(type, v->action, deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, v->rule_id);
-	if (e) {
-		e->exec.dev = key.dev;
-		e->exec.ino = key.ino;
-		if (bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
-			e->exec.path[0] = '\0';
-		bpf_ringbuf_submit(e, 0);
-	}
+	emb_file_event(&st, type, deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, name);
 	return deny ? -EPERM : 0;
-}
-
-static __always_inline const char *emb_file_name(struct file *file)
-{
-	return file ? (const char *)BPF_CORE_READ(file, f_path.dentry, d_name.name) : NULL;
 }
 
 SEC("lsm/bprm_check_security")
@@ -111,7 +271,8 @@ int BPF_PROG(emb_lsm_exec, struct linux_binprm *bprm, int ret)
 	/* An earlier LSM already refused: keep its verdict. */
 	if (ret)
 		return ret;
-	return emb_lsm_file(BPF_CORE_READ(bprm, file), BPF_CORE_READ(bprm, filename), EMB_EV_EXEC);
+	return emb_lsm_file(BPF_CORE_READ(bprm, file), BPF_CORE_READ(bprm, filename), EMB_EV_EXEC,
+			    0, 0);
 }
 
 SEC("lsm/mmap_file")
@@ -120,10 +281,11 @@ int BPF_PROG(emb_lsm_mmap, struct file *file, unsigned long reqprot, unsigned lo
 {
 	if (ret)
 		return ret;
-	/* Fail-open for data mappings: only executable pages run code. */
-	if (!(prot & PROT_EXEC))
+	/* Fail-open for data mappings: only executable pages run code; the
+	 * task's own exe was judged at exec (emb_is_own_exe). */
+	if (!(prot & PROT_EXEC) || !file || emb_is_own_exe(file))
 		return 0;
-	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP);
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, 0, 0);
 }
 
 SEC("lsm/file_mprotect")
@@ -138,7 +300,10 @@ int BPF_PROG(emb_lsm_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 	if (!(prot & PROT_EXEC))
 		return 0;
 	file = BPF_CORE_READ(vma, vm_file);
-	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP);
+	if (!file || emb_is_own_exe(file))
+		return 0;
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, BPF_CORE_READ(vma, vm_start),
+			    BPF_CORE_READ(vma, vm_end));
 }
 
 /* Unknown protocols (neither TCP nor UDP) match rules of any protocol:

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 1
+#define EMBARGO_ABI_VERSION 2
 
 /* Verdicts, ordered: a larger value wins (deny beats audit). */
 enum emb_action {
@@ -33,6 +33,42 @@ struct emb_inode_key {
 	__u64 dev;
 	__u64 ino;
 };
+
+/*
+ * emb_inodes value: the verdict computed for one inode, valid only while the
+ * inode still has this ctime and size (ctime changes on every write, chmod,
+ * link and rename). action EMB_ACT_NONE = hashed and clean. A missing or
+ * stale entry makes the file "unverified" (SPEC §5).
+ */
+struct emb_inode_val {
+	__s64 ctime_sec;
+	__u32 ctime_nsec;
+	__u32 action; /* enum emb_action */
+	__u64 size;
+	__u32 rule_id;
+	__u32 pad;
+};
+
+/* host.yaml `unverified:` as the kernel applies it (emb_config.unverified). */
+enum emb_unverified_mode {
+	EMB_UNV_OFF = 0,   /* no hash rule in force: nothing to verify */
+	EMB_UNV_ALLOW = 1, /* run it, tell the agent: it hashes and kills if banned */
+	EMB_UNV_DENY = 2,  /* deny it, tell the agent: it hashes for the next try */
+};
+
+/*
+ * emb_config[0], written by the agent. heartbeat_ns (bpf_ktime_get_ns clock,
+ * CLOCK_MONOTONIC) is refreshed every second; when it is older than
+ * EMB_HEARTBEAT_STALE_NS nobody can hash, so unverified deny acts as allow
+ * (known-banned inodes stay denied). agent_tgid is never unverified-denied.
+ */
+struct emb_config {
+	__u32 unverified; /* enum emb_unverified_mode */
+	__u32 agent_tgid;
+	__u64 heartbeat_ns;
+};
+
+#define EMB_HEARTBEAT_STALE_NS (5ULL * 1000 * 1000 * 1000)
 
 /* rule_id indexes the userspace rule table (policy, vendor, sha256/cidr). */
 struct emb_verdict {
@@ -77,14 +113,17 @@ enum emb_stat {
 	EMB_STAT_AUDITED = 1,
 	EMB_STAT_LOST = 2, /* ring buffer full: event not delivered */
 	EMB_STAT_LSM_CALLS = 3, /* lsm/bprm_check_security ran: the backend self-test */
-	EMB_STAT_MAX = 4, /* keep last */
+	EMB_STAT_UNVERIFIED = 4, /* exec/mmap of an unverified file in scope */
+	EMB_STAT_HASHREQ_LOST = 5, /* hash request ring buffer full */
+	EMB_STAT_MAX = 6, /* keep last */
 };
 
 enum emb_event_type {
 	EMB_EV_EXEC = 1,
 	EMB_EV_CONNECT = 2,
 	EMB_EV_SENDMSG = 3,
-	EMB_EV_MMAP = 4, /* mmap/mprotect PROT_EXEC of a listed file (LSM backend) */
+	EMB_EV_MMAP = 4, /* mmap/mprotect PROT_EXEC of a listed file */
+	EMB_EV_UNVERIFIED = 5, /* emb_hashreq only: exec/mmap of an unverified file */
 };
 
 /* How the kernel enforced a deny. */
@@ -115,8 +154,16 @@ struct emb_event {
 		struct {
 			__u64 dev;
 			__u64 ino;
+			__s64 ctime_sec; /* the inode as seen by the hook */
+			__u32 ctime_nsec;
+			__u32 origin; /* EMB_EV_UNVERIFIED: EMB_EV_EXEC or EMB_EV_MMAP */
+			__u64 size;
+			__u64 vm_start; /* mprotect: the mapping, for /proc/PID/map_files */
+			__u64 vm_end;
+			__s32 fd; /* mmap: the fd argument, else -1 */
+			__u32 nlink; /* 0: no path (memfd, O_TMPFILE, deleted) */
 			char path[EMB_PATH_LEN]; /* EMB_EV_MMAP: the file's base name */
-		} exec; /* EMB_EV_EXEC and EMB_EV_MMAP */
+		} exec; /* EMB_EV_EXEC, EMB_EV_MMAP, EMB_EV_UNVERIFIED */
 		struct {
 			__u32 family; /* AF_INET or AF_INET6 (as called) */
 			__u32 proto;  /* EMB_PROTO_TCP or EMB_PROTO_UDP */

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -19,6 +20,7 @@
 #include <linux/magic.h>
 
 #include "embargo.skel.h"
+#include "pins.h"
 #include "probe.h"
 
 #define BPFFS_ROOT "/sys/fs/bpf"
@@ -26,8 +28,8 @@
 /* Every link either backend pins: a takeover holds all the old ones. */
 enum emb_link_idx {
 	EMB_LINK_EXEC, /* tp_btf/sched_process_exec or lsm/bprm_check_security */
-	EMB_LINK_MMAP, /* lsm only */
-	EMB_LINK_MPROTECT, /* lsm only */
+	EMB_LINK_MMAP, /* lsm/mmap_file, or classic tp_btf/sys_enter (mmap+mprotect) */
+	EMB_LINK_MPROTECT, /* lsm/file_mprotect */
 	EMB_LINK_CONNECT4,
 	EMB_LINK_CONNECT6,
 	EMB_LINK_SENDMSG4,
@@ -46,6 +48,12 @@ struct emb_loader {
 	int cgroup_fd;
 	enum emb_backend backend;
 	char reason[256];
+	/* pins (adopt or replace): see reuse_pinned_maps() */
+	int adopted;             /* the pinned maps and links are reused as they are */
+	int have_old_meta;       /* old_meta was read from the pin dir */
+	struct emb_meta old_meta;
+	struct emb_meta meta;    /* what emb_meta[0] holds once attached */
+	char pins_why[256];      /* adopted, replaced (and why) or new */
 };
 
 static int pin_path(char *buf, size_t len, const char *dir, const char *name)
@@ -93,6 +101,19 @@ static int size_map(struct bpf_map *m, uint32_t entries)
 	return err;
 }
 
+/*
+ * The inode verdict map holds every indexed file (clean ones too), so it is
+ * sized for a whole host whatever the caller asked: at least
+ * EMB_INODES_MIN entries. It is not preallocated: the cost until it fills
+ * is its bucket array (16 bytes per entry).
+ */
+#define EMB_INODES_MIN (1u << 20)
+
+static uint32_t inode_capacity(uint32_t asked)
+{
+	return asked > EMB_INODES_MIN ? asked : EMB_INODES_MIN;
+}
+
 /* Load only the chosen backend's exec programs; the network programs are
  * shared by both backends. */
 static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
@@ -101,6 +122,7 @@ static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
 	int err;
 
 	err = bpf_program__set_autoload(s->progs.emb_exec, !lsm);
+	err = err ?: bpf_program__set_autoload(s->progs.emb_sys_enter, !lsm);
 	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_exec, lsm);
 	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mmap, lsm);
 	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mprotect, lsm);
@@ -114,6 +136,141 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	(void)level;
 	(void)fmt;
 	(void)ap;
+	return 0;
+}
+
+/* Which program each link pin holds, per backend (NULL: not used by it). */
+static struct bpf_program *link_prog(struct embargo_bpf *s, int idx, enum emb_backend b, int *cgroup)
+{
+	int lsm = b == EMB_BACKEND_LSM;
+
+	*cgroup = 0;
+	switch (idx) {
+	case EMB_LINK_EXEC:
+		return lsm ? s->progs.emb_lsm_exec : s->progs.emb_exec;
+	case EMB_LINK_MMAP:
+		/* classic: one sys_enter program judges mmap and mprotect */
+		return lsm ? s->progs.emb_lsm_mmap : s->progs.emb_sys_enter;
+	case EMB_LINK_MPROTECT:
+		return lsm ? s->progs.emb_lsm_mprotect : NULL;
+	}
+	*cgroup = 1;
+	switch (idx) {
+	case EMB_LINK_CONNECT4:
+		return s->progs.emb_connect4;
+	case EMB_LINK_CONNECT6:
+		return s->progs.emb_connect6;
+	case EMB_LINK_SENDMSG4:
+		return s->progs.emb_sendmsg4;
+	case EMB_LINK_SENDMSG6:
+		return s->progs.emb_sendmsg6;
+	}
+	return NULL;
+}
+
+/* The pinned set is ours, of this ABI and backend, with every link. */
+static int pins_adoptable(struct emb_loader *l, enum emb_backend b)
+{
+	char path[PATH_MAX];
+	int cg, err = emb_pins_meta_read(l->pin_dir, &l->old_meta);
+
+	l->have_old_meta = err == 0;
+	if (err == -ENOENT)
+		return snprintf(l->pins_why, sizeof(l->pins_why), "new: no pins in %s", l->pin_dir), 0;
+	if (err)
+		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: the pinned emb_meta is "
+				"unreadable or of another layout"), 0;
+	if (l->old_meta.abi_version != EMBARGO_ABI_VERSION)
+		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: pinned ABI %u, this "
+				"build has ABI %u", l->old_meta.abi_version, EMBARGO_ABI_VERSION), 0;
+	if (l->old_meta.backend != (uint32_t)b)
+		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: pinned backend %s, "
+				"chosen %s", emb_backend_name((enum emb_backend)l->old_meta.backend),
+				emb_backend_name(b)), 0;
+	for (int i = 0; i < EMB_LINK_MAX; i++) {
+		if (!link_prog(l->skel, i, b, &cg))
+			continue;
+		if (emb_pin_path(path, sizeof(path), l->pin_dir, link_pin_names[i]) ||
+		    access(path, F_OK))
+			return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: link %s is not "
+					"pinned", link_pin_names[i]), 0;
+	}
+	return 1;
+}
+
+#define EMB_MAX_MAPS 64
+
+/* Every map of the object has a compatible pin (fds in fds[], by order). */
+static int pinned_maps_fit(struct emb_loader *l, int *fds, size_t *n)
+{
+	struct bpf_map *m;
+
+	*n = 0;
+	bpf_object__for_each_map(m, l->skel->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		if (*n == EMB_MAX_MAPS)
+			return snprintf(l->pins_why, sizeof(l->pins_why), "more than %d maps",
+					EMB_MAX_MAPS), 0;
+		if (emb_pins_map_compatible(l->pin_dir, bpf_map__name(m), bpf_map__type(m),
+					    bpf_map__key_size(m), bpf_map__value_size(m),
+					    bpf_map__map_flags(m), bpf_map__max_entries(m), &fds[*n],
+					    l->pins_why, sizeof(l->pins_why)))
+			return 0;
+		++*n;
+	}
+	return 1;
+}
+
+/*
+ * Adopt (SPEC §4) when the pin dir holds a complete set of this ABI and
+ * backend whose maps have the shape and room this policy needs: the object
+ * reuses the pinned maps (called between open and load), and attach keeps
+ * the pinned links as they are, so enforcement is continuous: nothing is
+ * detached or re-attached. Anything else is replaced at attach (new links
+ * first, then the old ones dropped). Returns 0 either way, or an error
+ * when a reuse failed (fail-closed: the start stops, the pins stay).
+ */
+static int reuse_pinned_maps(struct emb_loader *l, enum emb_backend b)
+{
+	int fds[EMB_MAX_MAPS];
+	size_t n = 0, i = 0;
+	struct bpf_map *m;
+	int fit, err = 0;
+
+	l->adopted = 0;
+	if (!pins_adoptable(l, b))
+		return 0;
+	fit = pinned_maps_fit(l, fds, &n);
+	if (fit) {
+		bpf_object__for_each_map(m, l->skel->obj) {
+			if (bpf_map__is_internal(m))
+				continue;
+			err = err ?: bpf_map__reuse_fd(m, fds[i]);
+			if (err && !l->pins_why[0])
+				snprintf(l->pins_why, sizeof(l->pins_why), "reusing map %s: %s",
+					 bpf_map__name(m), strerror(-err));
+			i++;
+		}
+	} else {
+		char why[sizeof(l->pins_why)];
+
+		snprintf(why, sizeof(why), "%s", l->pins_why);
+		snprintf(l->pins_why, sizeof(l->pins_why), "replaced: %.200s", why);
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]); /* reuse_fd keeps its own dup */
+	if (err) {
+		fprintf(stderr, "embargo: adopting the pins in %s: %s\n", l->pin_dir, l->pins_why);
+		return err;
+	}
+	if (fit) {
+		l->adopted = 1;
+		snprintf(l->pins_why, sizeof(l->pins_why), "adopted generation %llu (ABI %u, %s): "
+			 "links kept attached, maps reused",
+			 (unsigned long long)l->old_meta.generation, EMBARGO_ABI_VERSION,
+			 emb_backend_name(b));
+	}
 	return 0;
 }
 
@@ -136,9 +293,10 @@ static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts
 		goto out;
 	}
 	err = set_backend_autoload(l->skel, b);
-	err = err ?: size_map(l->skel->maps.emb_inodes, opts->inode_entries);
+	err = err ?: size_map(l->skel->maps.emb_inodes, inode_capacity(opts->inode_entries));
 	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
 	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
+	err = err ?: reuse_pinned_maps(l, b);
 	err = err ?: embargo_bpf__load(l->skel);
 out:
 	if (quiet)
@@ -291,49 +449,19 @@ const char *emb_loader_backend_reason(const struct emb_loader *l)
 	return l->reason;
 }
 
-/* Take over pins of an earlier instance: hold their links open (still
- * enforcing) and free the pin names for the new objects. */
-static int adopt_old_pins(const char *dir, int old_fds[EMB_LINK_MAX])
+/* Every pin this object owns: the links, then its maps. A takeover touches
+ * these names only; other pins in the dir (another object's) stay. */
+static size_t owned_pin_names(const struct emb_loader *l, const char **names, size_t cap)
 {
-	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int err = 0;
+	struct bpf_map *m;
+	size_t n = 0;
 
-	for (int i = 0; i < EMB_LINK_MAX; i++) {
-		old_fds[i] = -1;
-		if (pin_path(path, sizeof(path), dir, link_pin_names[i]))
-			return -ENAMETOOLONG;
-		old_fds[i] = bpf_obj_get(path);
-	}
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (pin_path(path, sizeof(path), dir, de->d_name) || unlink(path)) {
-			err = -errno;
-			fprintf(stderr, "embargo: removing old pin %s: %s\n", path, strerror(errno));
-			break;
-		}
-	}
-	closedir(d);
-	return err;
-}
-
-/* Fail-closed: a failed takeover puts the earlier instance's links back. */
-static void restore_old_pins(const char *dir, const int old_fds[EMB_LINK_MAX])
-{
-	char path[PATH_MAX];
-
-	for (int i = 0; i < EMB_LINK_MAX; i++) {
-		if (old_fds[i] < 0 || pin_path(path, sizeof(path), dir, link_pin_names[i]))
-			continue;
-		unlink(path);
-		if (bpf_obj_pin(old_fds[i], path))
-			fprintf(stderr, "embargo: restoring old pin %s: %s\n", path, strerror(errno));
-	}
+	for (int i = 0; i < EMB_LINK_MAX && n < cap; i++)
+		names[n++] = link_pin_names[i];
+	bpf_object__for_each_map(m, l->skel->obj)
+		if (!bpf_map__is_internal(m) && n < cap)
+			names[n++] = bpf_map__name(m);
+	return n;
 }
 
 static int pin_map(const struct emb_loader *l, struct bpf_map *m)
@@ -348,12 +476,16 @@ static int pin_map(const struct emb_loader *l, struct bpf_map *m)
 	return err;
 }
 
-static int attach_one(struct emb_loader *l, int idx, struct bpf_program *prog, int cgroup)
+static int attach_one(struct emb_loader *l, int idx)
 {
 	char path[PATH_MAX];
 	struct bpf_link *link;
-	int err;
+	struct bpf_program *prog;
+	int cgroup, err;
 
+	prog = link_prog(l->skel, idx, l->backend, &cgroup);
+	if (!prog)
+		return 0;
 	link = cgroup ? bpf_program__attach_cgroup(prog, l->cgroup_fd) : bpf_program__attach(prog);
 	if (!link) {
 		err = -errno;
@@ -368,36 +500,167 @@ static int attach_one(struct emb_loader *l, int idx, struct bpf_program *prog, i
 	return err;
 }
 
+/* Close our link fds. Pinned links stay attached (the pin holds them), so
+ * `embargo unload` detaches at once even while the agent runs; unpinned
+ * ones (a failed attach) detach here. */
+static void drop_link_fds(struct emb_loader *l)
+{
+	for (int i = 0; i < EMB_LINK_MAX; i++) {
+		bpf_link__destroy(l->links[i]);
+		l->links[i] = NULL;
+	}
+}
+
+static int write_meta(struct emb_loader *l)
+{
+	return emb_pins_meta_write_fd(bpf_map__fd(l->skel->maps.emb_meta), &l->meta);
+}
+
+/* Adopted: every pin stays as it is; only the generation moves. */
+static int attach_adopted(struct emb_loader *l)
+{
+	l->meta = l->old_meta;
+	l->meta.generation++;
+	return write_meta(l);
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * First start, or pins we cannot adopt: hold the old pins open (their links
+ * keep enforcing), attach and pin the new set, and only then close the old
+ * ones: a brief double enforcement, never a gap. emb_meta is pinned last, so
+ * a set with emb_meta is complete. Fail-closed: on any error the new pins go
+ * and the old ones are put back.
+ */
+static int attach_replace(struct emb_loader *l)
+{
+	const char *names[EMB_LINK_MAX + EMB_MAX_MAPS];
+	int old[EMB_LINK_MAX + EMB_MAX_MAPS];
+	size_t n = owned_pin_names(l, names, EMB_LINK_MAX + EMB_MAX_MAPS);
+	char path[PATH_MAX];
+	struct bpf_map *m;
+	int err = emb_pins_hold(l->pin_dir, names, n, old);
+
+	if (err)
+		return err;
+	for (int i = 0; i < EMB_LINK_MAX && !err; i++)
+		err = attach_one(l, i);
+	bpf_object__for_each_map(m, l->skel->obj)
+		if (!err && !bpf_map__is_internal(m) && m != l->skel->maps.emb_meta)
+			err = pin_map(l, m);
+	if (!err) {
+		l->meta = (struct emb_meta){
+			.magic = EMB_META_MAGIC,
+			.abi_version = EMBARGO_ABI_VERSION,
+			.backend = l->backend,
+			.generation = (l->have_old_meta ? l->old_meta.generation : 0) + 1,
+			.created_ns = realtime_ns(),
+		};
+		err = write_meta(l);
+	}
+	err = err ?: pin_map(l, l->skel->maps.emb_meta);
+	if (err) {
+		for (size_t i = 0; i < n; i++)
+			if (!pin_path(path, sizeof(path), l->pin_dir, names[i]))
+				unlink(path);
+		emb_pins_restore(l->pin_dir, names, n, old);
+	}
+	drop_link_fds(l);
+	/* The old links detach here, after the new ones enforce. */
+	emb_pins_release(old, n);
+	return err;
+}
+
 int emb_loader_attach(struct emb_loader *l)
 {
-	struct embargo_bpf *s = l->skel;
-	int old_fds[EMB_LINK_MAX];
-	int err;
-
-	err = adopt_old_pins(l->pin_dir, old_fds);
-	if (l->backend == EMB_BACKEND_LSM) {
-		err = err ?: attach_one(l, EMB_LINK_EXEC, s->progs.emb_lsm_exec, 0);
-		err = err ?: attach_one(l, EMB_LINK_MMAP, s->progs.emb_lsm_mmap, 0);
-		err = err ?: attach_one(l, EMB_LINK_MPROTECT, s->progs.emb_lsm_mprotect, 0);
-	} else {
-		err = err ?: attach_one(l, EMB_LINK_EXEC, s->progs.emb_exec, 0);
+	if (mkdir(l->pin_dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "embargo: mkdir %s: %s\n", l->pin_dir, strerror(errno));
+		return -errno;
 	}
-	err = err ?: attach_one(l, EMB_LINK_CONNECT4, s->progs.emb_connect4, 1);
-	err = err ?: attach_one(l, EMB_LINK_CONNECT6, s->progs.emb_connect6, 1);
-	err = err ?: attach_one(l, EMB_LINK_SENDMSG4, s->progs.emb_sendmsg4, 1);
-	err = err ?: attach_one(l, EMB_LINK_SENDMSG6, s->progs.emb_sendmsg6, 1);
-	err = err ?: pin_map(l, s->maps.emb_inodes);
-	err = err ?: pin_map(l, s->maps.emb_net4);
-	err = err ?: pin_map(l, s->maps.emb_net6);
-	err = err ?: pin_map(l, s->maps.emb_events);
-	err = err ?: pin_map(l, s->maps.emb_stats);
-	if (err)
-		restore_old_pins(l->pin_dir, old_fds);
-	/* The old links detach here, after the new ones enforce. */
-	for (int i = 0; i < EMB_LINK_MAX; i++)
-		if (old_fds[i] >= 0)
-			close(old_fds[i]);
+	return l->adopted ? attach_adopted(l) : attach_replace(l);
+}
+
+int emb_loader_adopted(const struct emb_loader *l)
+{
+	return l->adopted;
+}
+
+const char *emb_loader_pins_reason(const struct emb_loader *l)
+{
+	return l->pins_why;
+}
+
+const struct emb_meta *emb_loader_meta(const struct emb_loader *l)
+{
+	return &l->meta;
+}
+
+int emb_loader_set_lost_logged(struct emb_loader *l, uint64_t n)
+{
+	l->meta.lost_logged = n;
+	return write_meta(l);
+}
+
+static int key_kept(const void *key, const void *keep, size_t n, size_t stride, size_t klen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp((const char *)keep + i * stride, key, klen))
+			return 1;
+	return 0;
+}
+
+/* Delete every key of m not among keep[] (collected first: deleting while
+ * walking would restart the walk). */
+static int sweep_map(struct bpf_map *m, const void *keep, size_t n, size_t stride)
+{
+	size_t klen = bpf_map__key_size(m), cnt = 0, cap = 0;
+	char cur[64], next[64];
+	char *gone = NULL, *grown;
+	int first = 1, err = 0;
+
+	if (klen > sizeof(cur))
+		return -E2BIG;
+	while (bpf_map__get_next_key(m, first ? NULL : cur, next, klen) == 0) {
+		first = 0;
+		memcpy(cur, next, klen);
+		if (key_kept(cur, keep, n, stride, klen))
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(gone, cap * klen);
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			gone = grown;
+		}
+		memcpy(gone + cnt++ * klen, cur, klen);
+	}
+	for (size_t i = 0; i < cnt && !err; i++) {
+		err = bpf_map__delete_elem(m, gone + i * klen, klen, 0);
+		if (err == -ENOENT)
+			err = 0;
+		if (err)
+			fprintf(stderr, "embargo: deleting a stale key from map %s: %s\n",
+				bpf_map__name(m), strerror(-err));
+	}
+	free(gone);
 	return err;
+}
+
+int emb_loader_sweep_net(struct emb_loader *l, const void *keep4, size_t n4, size_t stride4,
+			 const void *keep6, size_t n6, size_t stride6)
+{
+	int err = sweep_map(l->skel->maps.emb_net4, keep4, n4, stride4);
+
+	return err ?: sweep_map(l->skel->maps.emb_net6, keep6, n6, stride6);
 }
 
 static int put(struct bpf_map *m, const void *k, size_t klen, const void *v, size_t vlen,
@@ -412,13 +675,51 @@ static int put(struct bpf_map *m, const void *k, size_t klen, const void *v, siz
 }
 
 int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
-			 const struct emb_verdict *v)
+			 const struct emb_inode_val *v)
 {
 	char what[64];
 
 	snprintf(what, sizeof(what), "inode %llu:%llu", (unsigned long long)k->dev,
 		 (unsigned long long)k->ino);
 	return put(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), what);
+}
+
+int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
+			  const struct emb_inode_val *v, uint32_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
+	uint32_t done = 0, count;
+	int fd = bpf_map__fd(l->skel->maps.emb_inodes);
+	int err = 0;
+
+	while (done < n && !err) {
+		count = n - done;
+		err = bpf_map_update_batch(fd, k + done, v + done, &count, &o);
+		done += count;
+	}
+	if (err)
+		fprintf(stderr, "embargo: writing %u inodes to map emb_inodes (%u written): %s\n", n,
+			done, strerror(-err));
+	return err;
+}
+
+int emb_loader_set_config(struct emb_loader *l, const struct emb_config *c)
+{
+	uint32_t zero = 0;
+
+	return put(l->skel->maps.emb_config, &zero, sizeof(zero), c, sizeof(*c), "the config");
+}
+
+int emb_loader_set_scope(struct emb_loader *l)
+{
+	uint32_t zero = 0, fd = (uint32_t)l->cgroup_fd;
+
+	return put(l->skel->maps.emb_scope, &zero, sizeof(zero), &fd, sizeof(fd), "the cgroup");
+}
+
+int emb_loader_hashreq_fd(const struct emb_loader *l)
+{
+	return bpf_map__fd(l->skel->maps.emb_hashreq);
 }
 
 int emb_loader_put_net4(struct emb_loader *l, const struct emb_lpm4_key *k,
@@ -442,6 +743,56 @@ int emb_loader_put_net6(struct emb_loader *l, const struct emb_lpm6_key *k,
 			      k->addr[i], k->addr[i + 1]);
 	snprintf(what + n, sizeof(what) - (size_t)n, "/%u", k->prefixlen);
 	return put(l->skel->maps.emb_net6, k, sizeof(*k), v, sizeof(*v), what);
+}
+
+/* Deletes for reloads. A key already gone is not an error. */
+static int del(struct bpf_map *m, const void *k, size_t klen)
+{
+	int err = bpf_map__delete_elem(m, k, klen, 0);
+
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "embargo: deleting from map %s: %s\n", bpf_map__name(m), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k)
+{
+	return del(l->skel->maps.emb_inodes, k, sizeof(*k));
+}
+
+int emb_loader_del_net4(struct emb_loader *l, const struct emb_lpm4_key *k)
+{
+	return del(l->skel->maps.emb_net4, k, sizeof(*k));
+}
+
+int emb_loader_del_net6(struct emb_loader *l, const struct emb_lpm6_key *k)
+{
+	return del(l->skel->maps.emb_net6, k, sizeof(*k));
+}
+
+int emb_loader_for_each_inode(struct emb_loader *l,
+			      int (*fn)(void *ctx, const struct emb_inode_key *k,
+					const struct emb_inode_val *v),
+			      void *ctx)
+{
+	struct bpf_map *m = l->skel->maps.emb_inodes;
+	struct emb_inode_key key, next;
+	struct emb_inode_val v;
+	const void *prev = NULL;
+	int err;
+
+	while ((err = bpf_map__get_next_key(m, prev, &next, sizeof(next))) == 0) {
+		key = next;
+		prev = &key;
+		err = bpf_map__lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0);
+		if (err == -ENOENT)
+			continue; /* deleted meanwhile */
+		if (err || (err = fn(ctx, &key, &v)))
+			return err;
+	}
+	return err == -ENOENT ? 0 : err;
 }
 
 int emb_loader_events_fd(const struct emb_loader *l)
@@ -488,25 +839,5 @@ void emb_loader_close(struct emb_loader *l)
 
 int emb_loader_unload(const char *pin_dir)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	int err = 0;
-	DIR *d = opendir(pin_dir);
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (pin_path(path, sizeof(path), pin_dir, de->d_name) || unlink(path)) {
-			err = -errno;
-			fprintf(stderr, "embargo: removing pin %s: %s\n", path, strerror(errno));
-		}
-	}
-	closedir(d);
-	if (!err && rmdir(pin_dir)) {
-		err = -errno;
-		fprintf(stderr, "embargo: removing %s: %s\n", pin_dir, strerror(errno));
-	}
-	return err;
+	return emb_pins_unload(pin_dir);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "emb_meta.h"
 #include "embargo_abi.h"
 
 struct emb_loader;
@@ -63,13 +64,55 @@ const char *emb_loader_backend_reason(const struct emb_loader *l);
  */
 int emb_loader_attach(struct emb_loader *l);
 
+/*
+ * Pins (decided in emb_loader_open, before load): 1 when the pin dir held a
+ * complete set of this ABI and backend and it was adopted: the maps are the
+ * pinned ones and the pinned links were never detached. 0: replaced or new.
+ */
+int emb_loader_adopted(const struct emb_loader *l);
+/* "adopted generation N ...", "replaced: <why>" or "new: ...", one line. */
+const char *emb_loader_pins_reason(const struct emb_loader *l);
+/* emb_meta[0] as written at attach (generation, created_ns, lost_logged). */
+const struct emb_meta *emb_loader_meta(const struct emb_loader *l);
+/* Record that the log has reported n lost events in all (survives restarts). */
+int emb_loader_set_lost_logged(struct emb_loader *l, uint64_t n);
+/*
+ * Adopted maps may hold prefixes of an earlier policy: delete every key of
+ * emb_net4/emb_net6 that is not in keep4[] / keep6[] (n keys, stride bytes
+ * apart: the keys may sit inside larger entries). Call after the new
+ * entries are written (fail-closed: the new set is complete first).
+ */
+int emb_loader_sweep_net(struct emb_loader *l, const void *keep4, size_t n4, size_t stride4,
+			 const void *keep6, size_t n6, size_t stride6);
+
 /* Map writes: each failure is printed with the map and the key. */
 int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
-			 const struct emb_verdict *v);
+			 const struct emb_inode_val *v);
+/* n entries at once (bpf_map_update_batch): the start-up cache load. */
+int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
+			  const struct emb_inode_val *v, uint32_t n);
+/* emb_config[0]: unverified mode, agent tgid, heartbeat. */
+int emb_loader_set_config(struct emb_loader *l, const struct emb_config *c);
+/* emb_scope[0] = the --cgroup: where unverified files are acted on. */
+int emb_loader_set_scope(struct emb_loader *l);
+/* The hash request ring buffer (unverified exec/mmap) for the index thread. */
+int emb_loader_hashreq_fd(const struct emb_loader *l);
 int emb_loader_put_net4(struct emb_loader *l, const struct emb_lpm4_key *k,
 			const struct emb_net_value *v);
 int emb_loader_put_net6(struct emb_loader *l, const struct emb_lpm6_key *k,
 			const struct emb_net_value *v);
+
+/* Map deletes (reload): a missing key is not an error. */
+int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k);
+int emb_loader_del_net4(struct emb_loader *l, const struct emb_lpm4_key *k);
+int emb_loader_del_net6(struct emb_loader *l, const struct emb_lpm6_key *k);
+
+/* Call fn for every entry of the inode map; a non-zero return stops the walk
+ * and is returned. fn must not delete entries (collect keys instead). */
+int emb_loader_for_each_inode(struct emb_loader *l,
+			      int (*fn)(void *ctx, const struct emb_inode_key *k,
+					const struct emb_inode_val *v),
+			      void *ctx);
 
 /* The ring buffer map's fd, for ring_buffer__new(). */
 int emb_loader_events_fd(const struct emb_loader *l);

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
       libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux
       qemu-system-x86 busybox-static
-      libjansson-dev libsystemd-dev systemd groff-base man-db)
+      libclang-rt-14-dev libjansson-dev libsystemd-dev systemd groff-base man-db liblmdb-dev libaudit-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -13,22 +13,31 @@
 
 #include "agent_int.h"
 #include "cgroup.h"
+#include "pins.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
-static void on_stop(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+void agent_request_stop(void)
+{
 	stop_requested = 1;
 }
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 static uint32_t capacity(size_t n, uint32_t floor)
@@ -67,6 +76,23 @@ static int open_backend(struct agent *a, const struct emb_loader_opts *lo)
 	return 0;
 }
 
+/*
+ * Adopted maps still hold the earlier agent's prefixes; the new ones are
+ * written by now, so dropping what the new policy lacks never opens a gap
+ * (fail-closed order: add, then remove). Inode verdicts are rewritten by
+ * the index for every file it covers.
+ */
+static int sweep_adopted(struct agent *a)
+{
+	const struct emb_compiled *c = &a->pol.compiled;
+
+	if (!emb_loader_adopted(a->loader))
+		return 0;
+	return emb_loader_sweep_net(a->loader, c->n_net4 ? &c->net4[0].key : NULL, c->n_net4,
+				    sizeof(*c->net4), c->n_net6 ? &c->net6[0].key : NULL, c->n_net6,
+				    sizeof(*c->net6));
+}
+
 static int agent_load(struct agent *a)
 {
 	const struct emb_opts *o = a->opts;
@@ -89,16 +115,23 @@ static int agent_load(struct agent *a)
 	lo.net6_entries = capacity(a->pol.compiled.n_net6, 1024);
 	lo.backend = backend_want(o->backend);
 	err = emb_loader_prepare_pin_dir(o->pin_dir);
+	err = err ?: agent_life_lock(a);
 	err = err ?: open_backend(a, &lo);
 	err = err ?: agent_policy_fill_net(a);
+	err = err ?: sweep_adopted(a);
 	err = err ?: agent_index_roots(a);
 	err = err ?: emb_loader_attach(a->loader);
-	return err;
+	if (err)
+		return err;
+	fprintf(stderr, "embargo: pins in %s: %s\n", o->pin_dir, emb_loader_pins_reason(a->loader));
+	/* Losses the log already reported, by this agent or an earlier one. */
+	a->lost_reported = emb_loader_meta(a->loader)->lost_logged;
+	return 0;
 }
 
 int emb_agent_run(const struct emb_opts *o)
 {
-	struct agent a = { .opts = o };
+	struct agent a = { .opts = o, .watch_fd = -1 };
 	const char *backend;
 	struct emb_json j;
 	int rc = 1;
@@ -106,10 +139,13 @@ int emb_agent_run(const struct emb_opts *o)
 	install_signals();
 	if (emb_eventlog_open(&a.log, o->log))
 		return 1;
+	agent_life_init(&a);
 	if (agent_policy_load(&a))
 		goto out;
 	if (agent_load(&a)) {
 		fprintf(stderr, "embargo: not enforcing: the BPF side could not be set up\n");
+		/* A first start leaves no empty pin dir; pins in use are never touched. */
+		emb_pins_drop_empty_dir(o->pin_dir);
 		goto out;
 	}
 	backend = emb_backend_name(emb_loader_backend(a.loader));
@@ -117,10 +153,14 @@ int emb_agent_run(const struct emb_opts *o)
 						     emb_loader_backend_reason(a.loader)));
 	fprintf(stderr, "embargo: enforcing (%s backend, host level %s, pins in %s)\n", backend,
 		a.pol.host_level, o->pin_dir);
-	rc = agent_events_loop(&a, &stop_requested) ? 1 : 0;
+	agent_life_loaded(&a);
+	rc = agent_loop(&a, &stop_requested, &reload_requested) ? 1 : 0;
 out:
+	agent_index_stop(&a); /* agent_index.c: the index thread ends before the maps close */
+	agent_life_fini(&a);
 	emb_loader_close(a.loader);
 	emb_loaded_free(&a.pol);
+	emb_loaded_free(&a.prev);
 	emb_eventlog_close(&a.log);
 	return rc;
 }

@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* agent_events.c - kernel events (ring buffer) and lost counts -> log lines. */
-#include <errno.h>
+/* agent_events.c - kernel events and lost counts -> log lines. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-
 #include "agent_int.h"
 
 void agent_log(struct agent *a, struct emb_json *j, int built)
 {
-	if (built == 0)
+	if (built == 0) {
 		emb_eventlog_write(&a->log, j);
-	else
+		agent_sinks_write(&a->life, j->buf); /* journal or syslog, audit */
+	} else {
 		fprintf(stderr, "embargo: could not build an event line\n");
+	}
 	emb_json_free(j);
 }
 
@@ -33,31 +32,50 @@ static char *proc_exe(uint32_t pid)
 	return strdup(buf);
 }
 
-static int on_event(void *ctx, void *data, size_t len)
+static const char *action_name(uint32_t action)
+{
+	return action == EMB_ACT_DENY ? "deny" : action == EMB_ACT_AUDIT ? "audit" : "allow";
+}
+
+int agent_on_event(void *ctx, void *data, size_t len)
 {
 	struct agent *a = ctx;
 	const struct emb_event *e = data;
+	const struct emb_compiled *gen;
+	const struct emb_rule *rule;
+	struct emb_event local_event;
 	char exe[PATH_MAX] = "";
 	struct emb_json j;
+	uint32_t local;
 
 	if (len < sizeof(*e)) {
 		fprintf(stderr, "embargo: short event (%zu bytes)\n", len);
 		return 0;
 	}
+	/* Name the rule in its own generation: a reload may be under way. */
+	gen = agent_generation(a, e->rule_id, &local);
+	if (!gen) {
+		fprintf(stderr, "embargo: event for unknown rule %u dropped from the log\n", e->rule_id);
+		return 0;
+	}
+	local_event = *e;
+	local_event.rule_id = local;
+	rule = emb_compiled_rule(gen, local);
+	/* Log lines only: the kernel has already enforced this event. */
+	if (rule && !agent_admit(a, rule->policy->id, e->pid, action_name(e->action)))
+		return 0;
 	if (e->type == EMB_EV_CONNECT || e->type == EMB_EV_SENDMSG) {
 		char *pe = proc_exe(e->pid);
 
 		emb_event_exe(e, pe, exe, sizeof(exe));
 		free(pe);
 	}
-	agent_log(a, &j, emb_event_format(&j, e, &a->pol.compiled, exe[0] ? exe : NULL,
+	agent_log(a, &j, emb_event_format(&j, &local_event, gen, exe[0] ? exe : NULL,
 					  a->pol.host_level));
 	return 0;
 }
 
-/* Events the ring buffer could not take become one "lost" line each time
- * the kernel's counter moves. */
-static void report_lost(struct agent *a)
+void agent_report_lost(struct agent *a)
 {
 	uint64_t stats[EMB_STAT_MAX];
 	struct emb_json j;
@@ -67,34 +85,8 @@ static void report_lost(struct agent *a)
 	agent_log(a, &j, emb_event_lost(&j, stats[EMB_STAT_LOST] - a->lost_reported,
 					a->pol.host_level));
 	a->lost_reported = stats[EMB_STAT_LOST];
-}
-
-int agent_events_loop(struct agent *a, volatile sig_atomic_t *stop)
-{
-	struct ring_buffer *rb;
-	int err = 0;
-
-	rb = ring_buffer__new(emb_loader_events_fd(a->loader), on_event, a, NULL);
-	if (!rb) {
-		err = -errno;
-		fprintf(stderr, "embargo: ring buffer: %s\n", strerror(errno));
-		return err;
-	}
-	while (!*stop) {
-		err = ring_buffer__poll(rb, 500);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "embargo: polling events: %s\n", strerror(-err));
-			break;
-		}
-		err = 0;
-		report_lost(a);
-	}
-	ring_buffer__consume(rb);
-	report_lost(a);
-	ring_buffer__free(rb);
-	return err;
+	/* The count survives the agent (emb_meta), so a restart over the same
+	 * pins does not log the same losses twice. */
+	if (emb_loader_set_lost_logged(a->loader, a->lost_reported))
+		fprintf(stderr, "embargo: recording the logged lost count in emb_meta failed\n");
 }

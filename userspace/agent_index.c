@@ -1,55 +1,720 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* agent_index.c - from file contents to the kernel's banned-inode map. */
+/*
+ * agent_index.c - keep the kernel's inode verdicts true.
+ *
+ * Start-up: load the persistent index (state dir, LMDB), write a verdict
+ * for every cached inode to emb_inodes (banned and clean, each with the
+ * ctime and size it was computed for), then scan the roots, hashing only
+ * files whose size or ctime changed. A cold start (no complete index yet)
+ * scans before returning, so the agent never announces a policy it cannot
+ * enforce; a warm start returns at once (the cached verdicts enforce) and
+ * rescans in the background.
+ *
+ * Then one thread serves, until agent_index_stop():
+ *   - hash requests from the kernel (emb_hashreq): an unverified exec or
+ *     mmap. The file is opened through the process (/proc/PID/exe, fd,
+ *     map_files) or its path, hashed, and its verdict written; if it was
+ *     let run (unverified: allow) and is banned, the process is killed;
+ *   - fanotify: a file written, created, moved or chmod'ed is hashed at once;
+ *   - a heartbeat in emb_config every second (see embargo_abi.h).
+ */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
 
 #include "agent_int.h"
+#include "fswatch.h"
 #include "hashindex.h"
+#include "idxevents.h"
+#include "index_db.h"
 
-static int on_hashed(void *ctx, const struct emb_file_hash *fh)
+#define HEARTBEAT_MS 1000
+#define PUT_BATCH 4096
+
+struct agent_index {
+	struct agent *a;
+	pthread_mutex_t lock; /* db, config, and a->pol as this file reads it */
+	struct emb_idx db;
+	char **roots;
+	size_t n_roots;
+	char **exclude;
+	size_t n_exclude;
+	pthread_t svc, rescan;
+	int svc_started, rescan_started;
+	int stop_fd; /* eventfd: the service thread ends */
+	struct ring_buffer *rb;
+	struct emb_fswatch fw;
+	int complete;      /* a full index build finished once */
+	int deferred_said; /* "deny acts as allow" was logged */
+	struct emb_config cfg;
+	uint64_t on_demand; /* files hashed on request or write */
+};
+
+/* ---- verdicts ------------------------------------------------------------ */
+
+static struct emb_inode_val inode_val(const struct agent *a, const struct emb_idx_rec *r)
 {
-	struct agent *a = ctx;
-	const struct emb_verdict *v = emb_compiled_hash_verdict(&a->pol.compiled, fh->sha256);
-	struct emb_inode_key key = { .dev = fh->kdev, .ino = fh->ino };
+	const struct emb_verdict *v = emb_compiled_hash_verdict(&a->pol.compiled, r->sha256);
+	struct emb_inode_val out = {
+		.ctime_sec = r->ctime_sec,
+		.ctime_nsec = r->ctime_nsec,
+		.size = r->size,
+	};
 
-	if (!v)
-		return 0;
-	/* Fail-closed: a banned inode that cannot be listed stops the start-up
-	 * rather than leaving a known-banned file runnable. */
-	if (emb_loader_put_inode(a->loader, &key, v))
-		return -EIO;
-	a->banned_inodes++;
+	if (v) {
+		out.action = v->action;
+		out.rule_id = v->rule_id;
+	}
+	return out;
+}
+
+/* The mode the kernel applies: none without hash rules; deny only when a
+ * hash rule denies here, and (fail-open until the host's first full index,
+ * or it could not boot its own tools) only once an index build completed. */
+static uint32_t wanted_mode(struct agent_index *x)
+{
+	const struct emb_compiled *c = &x->a->pol.compiled;
+	int deny_rule = 0;
+
+	if (!c->n_hashes)
+		return EMB_UNV_OFF;
+	for (size_t i = 0; i < c->n_hashes; i++)
+		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
+	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !deny_rule)
+		return EMB_UNV_ALLOW;
+	if (!x->complete) {
+		if (!x->deferred_said++)
+			fprintf(stderr, "embargo: index: unverified: deny acts as allow until the "
+					"first full index build completes\n");
+		return EMB_UNV_ALLOW;
+	}
+	return EMB_UNV_DENY;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Caller holds x->lock. */
+static int write_config(struct agent_index *x)
+{
+	x->cfg.unverified = wanted_mode(x);
+	x->cfg.agent_tgid = (uint32_t)getpid();
+	x->cfg.heartbeat_ns = mono_ns();
+	return emb_loader_set_config(x->a->loader, &x->cfg);
+}
+
+/* Record a hashed file and write its verdict. Caller holds x->lock. */
+static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
+		  const char *path, struct emb_inode_val *out)
+{
+	struct emb_inode_key key = { .dev = dev, .ino = ino };
+	struct emb_inode_val v = inode_val(x->a, r);
+	int err = emb_idx_put(&x->db, dev, ino, r, path);
+
+	if (err)
+		return err;
+	/* Fail-closed: a verdict that cannot reach the kernel leaves the inode
+	 * unverified there (denied under `unverified: deny`), never clean. */
+	err = emb_loader_put_inode(x->a->loader, &key, &v);
+	if (!err && v.action == EMB_ACT_DENY)
+		x->a->banned_inodes++;
+	if (out)
+		*out = v;
+	return err;
+}
+
+/* ---- cached verdicts first ------------------------------------------------- */
+
+struct batch {
+	struct agent_index *x;
+	struct emb_inode_key k[PUT_BATCH];
+	struct emb_inode_val v[PUT_BATCH];
+	uint32_t n;
+	int err;
+};
+
+static int batch_flush(struct batch *b)
+{
+	if (b->n && !b->err)
+		b->err = emb_loader_put_inodes(b->x->a->loader, b->k, b->v, b->n);
+	b->n = 0;
+	return b->err;
+}
+
+static int batch_add(void *ctx, const struct emb_idx_ent *e)
+{
+	struct batch *b = ctx;
+
+	b->k[b->n] = (struct emb_inode_key){ .dev = e->dev, .ino = e->ino };
+	b->v[b->n] = inode_val(b->x->a, &e->rec);
+	if (b->v[b->n].action == EMB_ACT_DENY)
+		b->x->a->banned_inodes++;
+	if (++b->n == PUT_BATCH)
+		return batch_flush(b);
 	return 0;
 }
 
-/* Hash the scan roots (host.yaml scan.roots plus every --scan). */
-int agent_index_roots(struct agent *a)
+/* Every known verdict into the kernel, from memory. Caller holds x->lock. */
+static int put_all(struct agent_index *x)
 {
-	const struct emb_host *h = &a->pol.host;
-	const struct emb_opts *o = a->opts;
-	size_t n = h->n_scan_roots + o->n_scan;
-	const char **roots = calloc(n ? n : 1, sizeof(*roots));
-	struct emb_scan_stats st = { 0 };
-	struct emb_scan_opts so = { 0 };
+	struct batch *b = calloc(1, sizeof(*b));
 	int err;
 
-	if (!roots)
+	if (!b)
 		return -ENOMEM;
-	for (size_t i = 0; i < h->n_scan_roots; i++)
-		roots[i] = h->scan_roots[i];
-	for (size_t i = 0; i < o->n_scan; i++)
-		roots[h->n_scan_roots + i] = o->scan[i];
-	so.roots = roots;
-	so.n_roots = n;
-	so.exclude = (const char *const *)h->exclude;
-	so.n_exclude = h->n_exclude;
-	so.exec_only = 1;
-	/* Nothing is banned by hash: no file needs hashing. */
-	err = a->pol.compiled.n_hashes ? emb_scan(&so, on_hashed, a, &st) : 0;
-	fprintf(stderr, "embargo: indexed %llu files (%llu bytes, %llu unreadable), %llu banned\n",
-		(unsigned long long)st.files, (unsigned long long)st.bytes,
-		(unsigned long long)st.errors, (unsigned long long)a->banned_inodes);
-	free(roots);
+	b->x = x;
+	x->a->banned_inodes = 0;
+	err = emb_idx_foreach(&x->db, batch_add, b);
+	err = err ?: batch_flush(b);
+	free(b);
 	return err;
+}
+
+/* ---- the scan ------------------------------------------------------------ */
+
+static int on_reuse(void *ctx, const char *path, const struct stat *st)
+{
+	struct agent_index *x = ctx;
+	struct emb_idx_ent *e;
+	int r;
+
+	(void)path;
+	pthread_mutex_lock(&x->lock);
+	e = emb_idx_get(&x->db, emb_kdev(st->st_dev), st->st_ino);
+	r = emb_idx_fresh(e, (uint64_t)st->st_size, st->st_ctim.tv_sec, (uint32_t)st->st_ctim.tv_nsec);
+	if (r)
+		emb_idx_seen(e, &x->db);
+	pthread_mutex_unlock(&x->lock);
+	return r;
+}
+
+static int on_hashed(void *ctx, const struct emb_file_hash *fh)
+{
+	struct agent_index *x = ctx;
+	struct emb_idx_rec r = {
+		.size = fh->size, .ctime_sec = fh->ctime_sec, .ctime_nsec = fh->ctime_nsec,
+	};
+	int err;
+
+	memcpy(r.sha256, fh->sha256, sizeof(r.sha256));
+	pthread_mutex_lock(&x->lock);
+	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL);
+	pthread_mutex_unlock(&x->lock);
+	/* Fail-closed: stop rather than carry on with a verdict missing. */
+	return err ? -EIO : 0;
+}
+
+static void on_swept(void *ctx, uint64_t dev, uint64_t ino)
+{
+	struct agent_index *x = ctx;
+	struct emb_inode_key key = { .dev = dev, .ino = ino };
+
+	/* A failed delete leaves a verdict for an inode that no longer exists
+	 * (or is reused with another ctime: then it is stale, unverified). */
+	emb_loader_del_inode(x->a->loader, &key);
+}
+
+/* One full pass over the roots; then drop what it did not see, persist,
+ * and mark the index complete. */
+static int full_scan(struct agent_index *x)
+{
+	struct emb_scan_opts so = {
+		.roots = (const char *const *)x->roots, .n_roots = x->n_roots,
+		.exclude = (const char *const *)x->exclude, .n_exclude = x->n_exclude,
+		.exec_only = 1, .libs = 1, .reuse = on_reuse,
+	};
+	struct emb_scan_stats st = { 0 };
+	size_t dropped = 0;
+	int err;
+
+	pthread_mutex_lock(&x->lock);
+	emb_idx_scan_begin(&x->db);
+	pthread_mutex_unlock(&x->lock);
+	err = emb_scan(&so, on_hashed, x, &st);
+	pthread_mutex_lock(&x->lock);
+	if (!err)
+		dropped = emb_idx_sweep(&x->db, on_swept, x);
+	err = err ?: emb_idx_flush(&x->db);
+	if (!err && !x->complete) {
+		err = emb_idx_set_complete(&x->db);
+		x->complete = !err;
+		err = err ?: write_config(x);
+	}
+	pthread_mutex_unlock(&x->lock);
+	fprintf(stderr, "embargo: index: %llu files, %llu hashed, %llu reused (%llu bytes, "
+			"%llu unreadable, %zu gone), %llu banned\n",
+		(unsigned long long)(st.files + st.reused), (unsigned long long)st.files,
+		(unsigned long long)st.reused, (unsigned long long)st.bytes,
+		(unsigned long long)st.errors, dropped, (unsigned long long)x->a->banned_inodes);
+	return err;
+}
+
+static void *rescan_main(void *arg)
+{
+	struct agent_index *x = arg;
+
+	/* The cached verdicts enforce meanwhile; a failed rescan leaves
+	 * changed files stale, so unverified (fail-closed under deny). */
+	if (full_scan(x))
+		fprintf(stderr, "embargo: index: the background rescan failed\n");
+	return NULL;
+}
+
+/* ---- one file, hashed on demand ------------------------------------------ */
+
+/* Hash an open file and record it; *v its verdict. path may be NULL. */
+static int hash_open_file(struct agent_index *x, int fd, const char *path, struct emb_idx_rec *r,
+			  struct emb_inode_val *v)
+{
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st))
+		return -errno;
+	memset(r, 0, sizeof(*r));
+	r->size = (uint64_t)st.st_size;
+	r->ctime_sec = st.st_ctim.tv_sec;
+	r->ctime_nsec = (uint32_t)st.st_ctim.tv_nsec;
+	pthread_mutex_lock(&x->lock);
+	{
+		struct emb_idx_ent *e = emb_idx_get(&x->db, emb_kdev(st.st_dev), st.st_ino);
+
+		if (emb_idx_fresh(e, r->size, r->ctime_sec, r->ctime_nsec)) {
+			/* Known: the kernel may still lack it (a failed write). */
+			*r = e->rec;
+			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, NULL, v);
+			pthread_mutex_unlock(&x->lock);
+			return err;
+		}
+	}
+	pthread_mutex_unlock(&x->lock);
+	err = emb_sha256_fd(fd, r->sha256);
+	if (err)
+		return err;
+	pthread_mutex_lock(&x->lock);
+	/* No stable path (nlink 0: memfd, O_TMPFILE, deleted): not persisted. */
+	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v);
+	x->on_demand++;
+	pthread_mutex_unlock(&x->lock);
+	return err;
+}
+
+static int on_written(void *ctx, int fd, const char *name)
+{
+	struct agent_index *x = ctx;
+	struct emb_idx_rec r;
+	struct emb_inode_val v;
+	struct stat st;
+	char link[64], path[4096];
+	ssize_t n;
+
+	if (fstat(fd, &st) || !emb_index_candidate(name, st.st_mode, 1))
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	if (hash_open_file(x, fd, n > 0 ? path : NULL, &r, &v))
+		fprintf(stderr, "embargo: index: hashing %s after a write failed\n", path);
+	return 0;
+}
+
+/* fd is the file of event e when it is that very inode. */
+static int is_target(int fd, const struct emb_event *e)
+{
+	struct stat st;
+
+	return fd >= 0 && !fstat(fd, &st) && emb_kdev(st.st_dev) == e->exec.dev &&
+	       st.st_ino == e->exec.ino;
+}
+
+static int try_open(const char *path, const struct emb_event *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (is_target(fd, e))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Every entry of /proc/PID/<sub> (fd, map_files) until one is the file. */
+static int search_proc_dir(const struct emb_event *e, const char *sub)
+{
+	char dir[64], path[320];
+	struct dirent *de;
+	DIR *d;
+	int fd = -1;
+
+	snprintf(dir, sizeof(dir), "/proc/%u/%s", e->pid, sub);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = try_open(path, e);
+	}
+	closedir(d);
+	return fd;
+}
+
+/*
+ * Open the file of an unverified event, checking it is that inode: through
+ * the process first (works for memfd, O_TMPFILE, deleted and fexecve'd
+ * files), then by the kernel's path.
+ */
+static int open_event_file(const struct emb_event *e)
+{
+	char path[96];
+	int fd = -1;
+
+	if (e->exec.origin == EMB_EV_EXEC) {
+		snprintf(path, sizeof(path), "/proc/%u/exe", e->pid);
+		fd = try_open(path, e);
+	}
+	if (fd < 0 && e->exec.vm_start) {
+		snprintf(path, sizeof(path), "/proc/%u/map_files/%llx-%llx", e->pid,
+			 (unsigned long long)e->exec.vm_start, (unsigned long long)e->exec.vm_end);
+		fd = try_open(path, e);
+	}
+	if (fd < 0)
+		fd = search_proc_dir(e, "fd");
+	if (fd < 0)
+		fd = search_proc_dir(e, "map_files");
+	if (fd < 0 && e->exec.path[0] == '/')
+		fd = try_open(e->exec.path, e);
+	return fd;
+}
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_kill(int pidfd)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+static void log_verdict(struct agent_index *x, const struct emb_event *e,
+			const struct emb_idx_rec *r, const struct emb_inode_val *v, int killed)
+{
+	struct agent *a = x->a;
+	const struct emb_compiled *gen;
+	const struct emb_rule *rule;
+	struct emb_json j;
+	uint32_t local;
+
+	pthread_mutex_lock(&x->lock);
+	gen = agent_generation(a, v->rule_id, &local);
+	rule = gen ? emb_compiled_rule(gen, local) : NULL;
+	if (rule)
+		agent_log(a, &j, emb_event_verdict(&j, e, rule, r->sha256, NULL, killed,
+						   a->pol.host_level));
+	pthread_mutex_unlock(&x->lock);
+}
+
+/*
+ * An unverified exec or mmap. Hash it now; if it was let run (allow) and is
+ * banned, kill it. The pidfd is taken first so the kill cannot hit a reused
+ * pid. Fail-closed under allow: a banned file that cannot be killed is
+ * logged as a deny line without "kill" so the log shows it ran.
+ */
+static int on_hashreq(void *ctx, void *data, size_t len)
+{
+	struct agent_index *x = ctx;
+	const struct emb_event *e = data;
+	struct emb_inode_val v = { 0 };
+	struct emb_idx_rec r;
+	struct emb_json j;
+	int fd, pidfd = -1, killed = 0;
+
+	if (len < sizeof(*e) || e->type != EMB_EV_UNVERIFIED)
+		return 0;
+	if (e->action != EMB_ACT_DENY)
+		pidfd = pidfd_open_((pid_t)e->pid);
+	pthread_mutex_lock(&x->lock);
+	agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
+	pthread_mutex_unlock(&x->lock);
+	fd = open_event_file(e);
+	if (fd < 0) {
+		/* Nothing to hash (it is gone): it stays unverified. */
+		fprintf(stderr, "embargo: index: cannot open unverified %s (pid %u)\n",
+			e->exec.path, e->pid);
+		goto out;
+	}
+	if (hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL, &r, &v)) {
+		fprintf(stderr, "embargo: index: hashing unverified %s failed\n", e->exec.path);
+		goto out;
+	}
+	if (v.action == EMB_ACT_NONE)
+		goto out;
+	if (v.action == EMB_ACT_DENY && pidfd >= 0)
+		killed = pidfd_kill(pidfd) == 0;
+	if (e->action != EMB_ACT_DENY)
+		log_verdict(x, e, &r, &v, killed);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	return 0;
+}
+
+/* ---- the service thread ----------------------------------------------------- */
+
+static int epoll_add(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return fd < 0 ? 0 : epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void heartbeat(struct agent_index *x)
+{
+	pthread_mutex_lock(&x->lock);
+	x->cfg.heartbeat_ns = mono_ns();
+	if (emb_loader_set_config(x->a->loader, &x->cfg))
+		fprintf(stderr, "embargo: index: heartbeat not written\n");
+	pthread_mutex_unlock(&x->lock);
+}
+
+static void *svc_main(void *arg)
+{
+	struct agent_index *x = arg;
+	struct epoll_event evs[4];
+	uint64_t last = 0;
+	int ep = epoll_create1(EPOLL_CLOEXEC), stop = 0;
+
+	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(x->rb)) || epoll_add(ep, x->fw.fd) ||
+	    epoll_add(ep, x->stop_fd)) {
+		fprintf(stderr, "embargo: index: epoll: %s: no on-demand hashing\n", strerror(errno));
+		goto out;
+	}
+	while (!stop) {
+		int n = epoll_wait(ep, evs, 4, HEARTBEAT_MS / 2);
+
+		for (int i = 0; i < n; i++)
+			stop |= evs[i].data.fd == x->stop_fd;
+		if (ring_buffer__consume(x->rb) < 0)
+			fprintf(stderr, "embargo: index: reading hash requests failed\n");
+		emb_fswatch_read(&x->fw, on_written, x);
+		pthread_mutex_lock(&x->lock);
+		if (emb_idx_flush(&x->db))
+			fprintf(stderr, "embargo: index: persisting changes failed\n");
+		pthread_mutex_unlock(&x->lock);
+		if (mono_ns() - last >= HEARTBEAT_MS * 1000000ULL) {
+			heartbeat(x);
+			last = mono_ns();
+		}
+	}
+out:
+	if (ep >= 0)
+		close(ep);
+	return NULL;
+}
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+static char **copy_strings(const char *const *a, size_t n, const char *const *b, size_t m)
+{
+	char **out = calloc(n + m + 1, sizeof(*out));
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n + m; i++) {
+		out[i] = strdup(i < n ? a[i] : b[i - n]);
+		if (!out[i]) {
+			while (i--)
+				free(out[i]);
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static void free_strings(char **s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+static void index_free(struct agent_index *x)
+{
+	if (!x)
+		return;
+	ring_buffer__free(x->rb);
+	emb_fswatch_close(&x->fw);
+	if (x->stop_fd >= 0)
+		close(x->stop_fd);
+	emb_idx_close(&x->db);
+	free_strings(x->roots, x->n_roots);
+	free_strings(x->exclude, x->n_exclude);
+	pthread_mutex_destroy(&x->lock);
+	free(x);
+}
+
+static struct agent_index *index_new(struct agent *a)
+{
+	const struct emb_host *h = &a->pol.host;
+	struct agent_index *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->a = a;
+	x->stop_fd = -1;
+	x->fw.fd = -1;
+	pthread_mutex_init(&x->lock, NULL);
+	x->n_roots = h->n_scan_roots + a->opts->n_scan;
+	x->roots = copy_strings((const char *const *)h->scan_roots, h->n_scan_roots,
+				(const char *const *)a->opts->scan, a->opts->n_scan);
+	x->n_exclude = h->n_exclude;
+	x->exclude = copy_strings((const char *const *)h->exclude, h->n_exclude, NULL, 0);
+	x->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!x->roots || !x->exclude || x->stop_fd < 0) {
+		index_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* A state dir that cannot be used costs the cache, not enforcement: the
+ * index then lives in memory and every start hashes everything. */
+static void open_db(struct agent_index *x)
+{
+	if (emb_idx_open(&x->db, x->a->opts->state_dir) == 0)
+		return;
+	fprintf(stderr, "embargo: index: state dir %s unusable: index kept in memory only\n",
+		x->a->opts->state_dir);
+	if (emb_idx_open(&x->db, NULL))
+		fprintf(stderr, "embargo: index: out of memory\n");
+}
+
+static int start_threads(struct agent_index *x, int rescan)
+{
+	int err;
+
+	x->rb = ring_buffer__new(emb_loader_hashreq_fd(x->a->loader), on_hashreq, x, NULL);
+	if (!x->rb)
+		return -errno;
+	/* Without fanotify, changed files are still caught at exec as unverified. */
+	emb_fswatch_open(&x->fw, (const char *const *)x->roots, x->n_roots,
+			 (const char *const *)x->exclude, x->n_exclude);
+	err = -pthread_create(&x->svc, NULL, svc_main, x);
+	if (err)
+		return err;
+	x->svc_started = 1;
+	if (rescan) {
+		err = -pthread_create(&x->rescan, NULL, rescan_main, x);
+		x->rescan_started = !err;
+	}
+	return err;
+}
+
+static int index_start(struct agent *a)
+{
+	struct agent_index *x = index_new(a);
+	int err;
+
+	if (!x)
+		return -ENOMEM;
+	a->idx = x;
+	open_db(x);
+	x->complete = emb_idx_complete(&x->db);
+	pthread_mutex_lock(&x->lock);
+	err = emb_loader_set_scope(a->loader);
+	err = err ?: write_config(x);
+	err = err ?: put_all(x);
+	pthread_mutex_unlock(&x->lock);
+	fprintf(stderr, "embargo: index: %zu cached verdicts in force (%llu banned)%s\n", x->db.n,
+		(unsigned long long)a->banned_inodes, x->complete ? "" : "; first full build");
+	/* Warm: the cached verdicts enforce, the rescan runs behind.
+	 * Cold: nothing is known yet, so scan before announcing the policy. */
+	if (!err && !x->complete)
+		err = full_scan(x);
+	err = err ?: start_threads(x, x->complete && x->db.gen == 0);
+	return err;
+}
+
+/* A policy reload: every verdict again from the hashes in memory (no file
+ * is read: the index holds every candidate's digest). */
+static int index_repolicy(struct agent *a)
+{
+	struct agent_index *x = a->idx;
+	int err;
+
+	pthread_mutex_lock(&x->lock);
+	err = write_config(x);
+	err = err ?: put_all(x);
+	pthread_mutex_unlock(&x->lock);
+	return err;
+}
+
+int agent_index_roots(struct agent *a)
+{
+	return a->idx ? index_repolicy(a) : index_start(a);
+}
+
+void agent_index_lock(struct agent *a)
+{
+	if (a->idx)
+		pthread_mutex_lock(&a->idx->lock);
+}
+
+void agent_index_unlock(struct agent *a)
+{
+	if (a->idx)
+		pthread_mutex_unlock(&a->idx->lock);
+}
+
+void agent_index_stop(struct agent *a)
+{
+	struct agent_index *x = a->idx;
+	uint64_t one = 1;
+
+	if (!x)
+		return;
+	if (x->rescan_started)
+		pthread_join(x->rescan, NULL);
+	if (x->svc_started) {
+		if (write(x->stop_fd, &one, sizeof(one)) != sizeof(one))
+			fprintf(stderr, "embargo: index: stopping the index thread: %s\n",
+				strerror(errno));
+		else
+			pthread_join(x->svc, NULL);
+	}
+	/* A clean stop: nobody will hash from now on, so unverified deny
+	 * becomes allow at once (fail-open for unknown files only; known
+	 * banned inodes stay denied by the pinned maps). */
+	x->cfg.heartbeat_ns = 0;
+	if (emb_loader_set_config(a->loader, &x->cfg))
+		fprintf(stderr, "embargo: index: clearing the heartbeat failed\n");
+	pthread_mutex_lock(&x->lock);
+	if (emb_idx_flush(&x->db))
+		fprintf(stderr, "embargo: index: persisting changes failed\n");
+	pthread_mutex_unlock(&x->lock);
+	index_free(x);
+	a->idx = NULL;
 }

@@ -6,18 +6,39 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "agent_life.h"
 #include "events.h"
 #include "loader.h"
 #include "options.h"
 #include "policy_load.h"
 
+/* One inotify watch: a directory, and the one file name in it that matters
+ * (NULL: any *.yaml or *.sig, for the policy dir). */
+struct agent_watch {
+	int wd;
+	char *name;
+};
+
 struct agent {
 	const struct emb_opts *opts;
-	struct emb_loaded pol; /* host tag, policy set, compiled decisions */
+	struct emb_loaded pol;  /* host tag, policy set, compiled decisions */
+	/*
+	 * Rule ids in the kernel maps are unique across reloads: a generation's
+	 * ids start at its base. The previous generation is kept so events
+	 * still in flight during a reload are named correctly.
+	 */
+	uint32_t rule_base;
+	struct emb_loaded prev;
+	uint32_t prev_base;
 	struct emb_loader *loader;
 	struct emb_eventlog log;
 	uint64_t lost_reported;  /* kernel's lost-event count already logged */
 	uint64_t banned_inodes;  /* inodes listed in the kernel map */
+	struct agent_index *idx; /* agent_index.c: hash index and its thread */
+	int watch_fd;            /* inotify on the policy files, or -1 */
+	struct agent_watch *watches;
+	size_t n_watches;
+	struct agent_life life;  /* agent_life.c: lock, state file, sinks, rate limit, metrics */
 };
 
 /* Write a built line (built == 0) to the event log; free it either way. */
@@ -28,10 +49,46 @@ int agent_policy_load(struct agent *a);
 /* Write the compiled network rules into the kernel's prefix maps. */
 int agent_policy_fill_net(struct agent *a);
 
-/* agent_index.c: hash the scan roots; list banned inodes in the kernel map. */
+/*
+ * agent_index.c: the first call loads the persistent index, writes every
+ * cached verdict, scans the roots (before returning on a cold start, in the
+ * background on a warm one) and starts the index thread (hash requests,
+ * fanotify, heartbeat). Later calls (policy reload) recompute every verdict
+ * from the hashes in memory. agent_index_lock/unlock: hold while a->pol is
+ * swapped (the index thread reads it). agent_index_stop: before
+ * emb_loader_close().
+ */
 int agent_index_roots(struct agent *a);
+void agent_index_lock(struct agent *a);
+void agent_index_unlock(struct agent *a);
+void agent_index_stop(struct agent *a);
 
-/* agent_events.c: ring buffer -> log lines until *stop is set. */
-int agent_events_loop(struct agent *a, volatile sig_atomic_t *stop);
+/* agent_events.c: one kernel event (a ring_buffer_sample_fn) -> log line. */
+int agent_on_event(void *ctx, void *data, size_t len);
+/* Events the ring buffer could not take become one "lost" line each time
+ * the kernel's counter moves. */
+void agent_report_lost(struct agent *a);
+
+/* agent_reload.c: which generation a kernel rule id belongs to, and its
+ * index there; NULL when neither the current nor the previous one. */
+const struct emb_compiled *agent_generation(const struct agent *a, uint32_t id, uint32_t *local);
+/* Watch the policy dir, --policy files and --host file; returns the inotify
+ * fd, or -1 (reload then happens on SIGHUP only). */
+int agent_reload_watch(struct agent *a);
+/* Read pending inotify events; non-zero when a policy file changed. */
+int agent_reload_drain_watch(struct agent *a);
+void agent_reload_close(struct agent *a);
+/* Re-read host and policies; swap them in whole, or keep the old ones and
+ * log the refusal. Returns 0 when the new set is in force. */
+int agent_reload(struct agent *a);
+
+/* Compile the set in force again for now: at an enforce_from date, or
+ * (refresh_dns) when a connect host's addresses changed. No file is read. */
+int agent_recompile(struct agent *a, int refresh_dns);
+/* Resolve connect[].host names still pending (blocking; at start-up). */
+int agent_resolve_hosts(struct agent *a);
+
+/* agent_loop.c: events, reloads and lost counts until *stop is set. */
+int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic_t *hup);
 
 #endif

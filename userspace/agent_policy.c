@@ -10,6 +10,8 @@ int agent_policy_load(struct agent *a)
 	struct emb_json j;
 	int err = emb_loaded_init(&a->pol, a->opts, &diag);
 
+	if (!err && agent_resolve_hosts(a))
+		fprintf(stderr, "embargo: resolving connect hosts failed: they stay pending\n");
 	if (err) {
 		for (size_t i = 0; i < diag.n; i++)
 			fprintf(stderr, "%s\n", diag.msgs[i]);

@@ -5,7 +5,7 @@
 #include "cmds.h"
 #include "options.h"
 
-#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan,backend"
+#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan,backend,metrics"
 
 int cmd_run(int argc, char **argv)
 {

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,7 +17,7 @@
 #include "hashindex.h"
 #include "policy_load.h"
 
-#define TEST_OPTS "host,classification,policy,policy-dir,exec,connect"
+#define TEST_OPTS "host,classification,policy,policy-dir,keys-dir,exec,connect"
 
 enum { EXIT_ALLOW = 0, EXIT_DENY = 10, EXIT_AUDIT = 11, EXIT_ERROR = 2 };
 
@@ -27,19 +29,43 @@ static int report(const struct emb_loaded *l, const struct emb_verdict *v, const
 		printf("allow: %s (host %s)\n", what, l->host_level);
 		return EXIT_ALLOW;
 	}
-	printf("%s: %s (host %s): policy %s, vendor %s\n",
-	       v->action == EMB_ACT_DENY ? "deny" : "audit", what, l->host_level, r->policy->id,
-	       r->vendor->name);
+	printf("%s: %s (host %s): policy %s, vendor %s", v->action == EMB_ACT_DENY ? "deny" : "audit",
+	       what, l->host_level, r->policy->id, r->vendor->name);
+	if (r->kind == EMB_RULE_PATH)
+		printf(", path glob %s", r->glob);
+	else if (r->host)
+		printf(", host %s", r->host);
+	printf("\n");
 	return v->action == EMB_ACT_DENY ? EXIT_DENY : EXIT_AUDIT;
+}
+
+/*
+ * The hash decides first; the path globs (weaker evidence) only when they
+ * ask for a stronger action than the hash, so deny still beats audit.
+ * Globs match the canonical path, as the agent lists inodes by it.
+ */
+static struct emb_verdict exec_verdict(const struct emb_loaded *l, const char *path,
+				       const uint8_t digest[32])
+{
+	const struct emb_verdict *h = emb_compiled_hash_verdict(&l->compiled, digest);
+	struct emb_verdict v = h ? *h : (struct emb_verdict){ 0 };
+	struct emb_verdict pv = emb_compiled_path_verdict(&l->compiled, path);
+
+	return pv.action > v.action ? pv : v;
 }
 
 static int test_exec(const struct emb_loaded *l, const char *path)
 {
+	char hex[65], what[PATH_MAX + 200], real[PATH_MAX];
+	struct emb_verdict v;
 	uint8_t digest[32];
-	char hex[65], what[4200];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int err;
+	int fd, err;
 
+	if (!realpath(path, real)) {
+		fprintf(stderr, "embargo test: %s: %s\n", path, strerror(errno));
+		return EXIT_ERROR;
+	}
+	fd = open(real, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "embargo test: %s: %s\n", path, strerror(errno));
 		return EXIT_ERROR;
@@ -52,7 +78,27 @@ static int test_exec(const struct emb_loaded *l, const char *path)
 	}
 	emb_sha256_hex(digest, hex);
 	snprintf(what, sizeof(what), "exec %s (sha256 %s)", path, hex);
-	return report(l, emb_compiled_hash_verdict(&l->compiled, digest), what);
+	v = exec_verdict(l, real, digest);
+	return report(l, &v, what);
+}
+
+/* Resolve connect[].host names; one that does not resolve bans nothing. */
+static int resolve_hosts(struct emb_loaded *l)
+{
+	struct emb_diag diag = { 0 };
+	int err = emb_loaded_resolve(l, &diag);
+
+	for (size_t i = 0; i < diag.n; i++)
+		fprintf(stderr, "%s\n", diag.msgs[i]);
+	emb_diag_free(&diag);
+	for (size_t i = 0; !err && i < l->compiled.n_pending_hosts; i++) {
+		const char *name = l->compiled.pending_hosts[i];
+		const struct emb_dns_name *e = emb_dns_table_find(&l->dns, name);
+
+		fprintf(stderr, "embargo test: warning: host %s: %s: its connect rules ban nothing\n",
+			name, e && e->error ? e->error : "not resolved");
+	}
+	return err;
 }
 
 static int test_connect(const struct emb_loaded *l, const char *arg)
@@ -90,7 +136,10 @@ int cmd_test(int argc, char **argv)
 			fprintf(stderr, "%s\n", diag.msgs[i]);
 		goto out;
 	}
-	rc = o.exec ? test_exec(&l, o.exec) : test_connect(&l, o.connect);
+	if (o.exec)
+		rc = test_exec(&l, o.exec);
+	else if (!resolve_hosts(&l))
+		rc = test_connect(&l, o.connect);
 	emb_loaded_free(&l);
 out:
 	emb_diag_free(&diag);

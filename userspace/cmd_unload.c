@@ -1,23 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * cmd_unload.c - `embargo unload`: remove every pin, so enforcement stops,
+ * and say so where auditors look: the event log, the system log, audit.
+ */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "agent_life.h"
 #include "cmds.h"
+#include "events.h"
 #include "loader.h"
 #include "options.h"
+
+/* {"event":"policy","action":"unloaded","pin_dir":D} to the log and sinks. */
+static void log_unloaded(const struct emb_opts *o)
+{
+	struct agent_life life = { .audit_fd = -1 };
+	struct emb_eventlog log;
+	struct emb_json j;
+	char now[40];
+
+	emb_json_time_now(now, sizeof(now));
+	emb_json_begin(&j);
+	emb_json_str(&j, "time", now);
+	emb_json_str(&j, "event", "policy");
+	emb_json_str(&j, "action", "unloaded");
+	emb_json_str(&j, "pin_dir", o->pin_dir);
+	if (emb_json_end(&j)) {
+		fprintf(stderr, "embargo unload: could not build the log line\n");
+		goto out;
+	}
+	fprintf(stderr, "%s\n", j.buf);
+	/* Fail-open: enforcement is already gone; a log that cannot be
+	 * written is reported, and the unload still succeeded. */
+	if (emb_eventlog_open(&log, o->log) == 0) {
+		emb_eventlog_write(&log, &j);
+		emb_eventlog_close(&log);
+	}
+	agent_sinks_open(&life);
+	agent_sinks_write(&life, j.buf);
+	agent_sinks_close(&life);
+out:
+	emb_json_free(&j);
+}
 
 int cmd_unload(int argc, char **argv)
 {
 	struct emb_opts o;
 	int err;
 
-	if (emb_opts_parse(&o, argc, argv, "pin-dir"))
+	if (emb_opts_parse(&o, argc, argv, "pin-dir,log"))
 		return 2;
 	err = emb_loader_unload(o.pin_dir);
-	if (err == -ENOENT)
+	if (err == -ENOENT) {
 		fprintf(stderr, "embargo unload: nothing loaded at %s\n", o.pin_dir);
-	else if (!err)
+	} else if (!err) {
 		fprintf(stderr, "embargo unload: enforcement stopped, pins removed from %s\n", o.pin_dir);
+		log_unloaded(&o);
+	}
 	emb_opts_free(&o);
 	return err == 0 ? 0 : err == -ENOENT ? 3 : 1;
 }

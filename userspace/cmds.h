@@ -6,8 +6,16 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_contain(int argc, char **argv);
+int cmd_release(int argc, char **argv);
+int cmd_ban(int argc, char **argv);
+int cmd_unban(int argc, char **argv);
 
 #endif

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+
+#include "pathglob.h"
 
 /* A network rule before grouping: one CIDR with one port range. */
 struct net_item {
@@ -101,37 +104,112 @@ static int items_push(struct net_item **items, size_t *n, const struct net_item 
 	return 0;
 }
 
+/* One item per port range of cr, for one prefix. */
+static int push_ranges(struct emb_compiled *c, const struct emb_policy *p,
+		       const struct emb_connect_rule *cr, const struct emb_cidr *cidr,
+		       enum emb_action action, struct net_item **items, size_t *n_items)
+{
+	size_t n_ranges = cr->n_ports ? cr->n_ports : 1;
+
+	for (size_t k = 0; k < n_ranges; k++) {
+		struct net_item it = { .cidr = *cidr, .line = cr->line, .file = p->file };
+
+		it.rule.port_lo = cr->n_ports ? cr->ports[k].lo : 0;
+		it.rule.port_hi = cr->n_ports ? cr->ports[k].hi : 65535;
+		it.rule.proto_mask = (uint8_t)cr->proto_mask;
+		it.rule.action = (uint8_t)action;
+		it.rule.rule_id = (uint32_t)c->n_rules;
+		if (items_push(items, n_items, &it))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pending_push(struct emb_compiled *c, const char *name)
+{
+	const char **grown;
+
+	for (size_t i = 0; i < c->n_pending_hosts; i++)
+		if (!strcasecmp(c->pending_hosts[i], name))
+			return 0;
+	grown = realloc(c->pending_hosts, (c->n_pending_hosts + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	c->pending_hosts = grown;
+	c->pending_hosts[c->n_pending_hosts++] = name;
+	return 0;
+}
+
+/* A host rule: a /32 or /128 per address the table has for the name. */
+static int push_host(struct emb_compiled *c, const struct emb_policy *p,
+		     const struct emb_connect_rule *cr, const struct emb_dns_table *dns,
+		     enum emb_action action, struct net_item **items, size_t *n_items)
+{
+	const struct emb_dns_name *e = emb_dns_table_find(dns, cr->host);
+
+	if (!e || !e->n_addrs)
+		return pending_push(c, cr->host);
+	for (size_t i = 0; i < e->n_addrs; i++) {
+		struct emb_cidr one = { .family = e->addrs[i].family };
+
+		one.prefix = one.family == AF_INET ? 32 : 128;
+		memcpy(one.addr, e->addrs[i].addr, (size_t)addr_len(one.family));
+		if (push_ranges(c, p, cr, &one, action, items, n_items))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int add_vendor_net(struct emb_compiled *c, const struct emb_policy *p,
 			  const struct emb_vendor *v, enum emb_action action,
-			  struct net_item **items, size_t *n_items)
+			  const struct emb_dns_table *dns, struct net_item **items, size_t *n_items)
 {
 	for (size_t i = 0; i < v->n_connect; i++) {
 		const struct emb_connect_rule *cr = &v->connect[i];
 		struct emb_rule r = { .kind = EMB_RULE_NET, .action = action, .policy = p,
-				      .vendor = v, .net = cr };
-		size_t n_ranges = cr->n_ports ? cr->n_ports : 1;
+				      .vendor = v, .net = cr, .host = cr->host };
+		int err = cr->host ? push_host(c, p, cr, dns, action, items, n_items) :
+				     push_ranges(c, p, cr, &cr->cidr, action, items, n_items);
 
-		for (size_t k = 0; k < n_ranges; k++) {
-			struct net_item it = { .cidr = cr->cidr, .line = cr->line, .file = p->file };
+		if (err || rules_push(c, &r))
+			return -ENOMEM;
+	}
+	return 0;
+}
 
-			it.rule.port_lo = cr->n_ports ? cr->ports[k].lo : 0;
-			it.rule.port_hi = cr->n_ports ? cr->ports[k].hi : 65535;
-			it.rule.proto_mask = (uint8_t)cr->proto_mask;
-			it.rule.action = (uint8_t)action;
-			it.rule.rule_id = (uint32_t)c->n_rules;
-			if (items_push(items, n_items, &it))
-				return -ENOMEM;
-		}
+static int add_vendor_paths(struct emb_compiled *c, const struct emb_policy *p,
+			    const struct emb_vendor *v, enum emb_action action)
+{
+	struct emb_path_entry *grown;
+
+	if (!v->n_paths)
+		return 0;
+	grown = realloc(c->paths, (c->n_paths + v->n_paths) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	c->paths = grown;
+	for (size_t i = 0; i < v->n_paths; i++) {
+		struct emb_rule r = { .kind = EMB_RULE_PATH, .action = action, .policy = p,
+				      .vendor = v, .glob = v->paths[i] };
+		struct emb_path_entry *e = &c->paths[c->n_paths++];
+
+		e->glob = v->paths[i];
+		e->verdict.action = action;
+		e->verdict.rule_id = (uint32_t)c->n_rules;
 		if (rules_push(c, &r))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
+/* Family first: 0.0.0.0/0 and ::/0 are different prefixes. */
 static int cmp_cidr(const struct emb_cidr *a, const struct emb_cidr *b)
 {
-	int r = memcmp(a->addr, b->addr, (size_t)addr_len(a->family));
+	int r;
 
+	if (a->family != b->family)
+		return a->family - b->family;
+	r = memcmp(a->addr, b->addr, (size_t)addr_len(a->family));
 	return r ? r : a->prefix - b->prefix;
 }
 
@@ -145,7 +223,7 @@ static int cidr_contains(const struct emb_cidr *outer, const struct emb_cidr *in
 {
 	int full = outer->prefix / 8, rest = outer->prefix % 8;
 
-	if (outer->prefix > inner->prefix)
+	if (outer->family != inner->family || outer->prefix > inner->prefix)
 		return 0;
 	if (memcmp(outer->addr, inner->addr, (size_t)full))
 		return 0;
@@ -285,9 +363,18 @@ static enum emb_action mode_action(enum emb_mode m)
 	return m == EMB_MODE_ENFORCE ? EMB_ACT_DENY : m == EMB_MODE_AUDIT ? EMB_ACT_AUDIT : EMB_ACT_NONE;
 }
 
+static void note_change(struct emb_compiled *c, const struct emb_policy *p,
+			const struct emb_host *host)
+{
+	time_t t = emb_policy_next_change(p, host, c->now);
+
+	if (t && (!c->next_change || t < c->next_change))
+		c->next_change = t;
+}
+
 static int compile_policies(const struct emb_policy_set *set, const struct emb_host *host,
-			    struct emb_compiled *c, struct net_item **items, size_t *n_items,
-			    struct emb_diag *diag)
+			    const struct emb_dns_table *dns, struct emb_compiled *c,
+			    struct net_item **items, size_t *n_items, struct emb_diag *diag)
 {
 	int err = 0;
 
@@ -299,33 +386,36 @@ static int compile_policies(const struct emb_policy_set *set, const struct emb_h
 		struct emb_policy_state *st = &c->states[c->n_states++];
 
 		st->policy = p;
-		if (emb_policy_mode(p, host, &st->mode, diag)) {
+		if (emb_policy_mode(p, host, c->now, &st->mode, diag)) {
 			err = -EINVAL;
 			continue;
 		}
+		note_change(c, p, host);
 		if (st->mode == EMB_MODE_OFF)
 			continue;
 		for (size_t v = 0; v < p->n_vendors && !err; v++) {
 			enum emb_action a = mode_action(st->mode);
 
 			if (add_vendor_hashes(c, p, &p->vendors[v], a) ||
-			    add_vendor_net(c, p, &p->vendors[v], a, items, n_items))
+			    add_vendor_net(c, p, &p->vendors[v], a, dns, items, n_items) ||
+			    add_vendor_paths(c, p, &p->vendors[v], a))
 				err = -ENOMEM;
 		}
 	}
 	return err;
 }
 
-int emb_compile(const struct emb_policy_set *set, const struct emb_host *host,
-		struct emb_compiled *out, struct emb_diag *diag)
+int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host, time_t now,
+		   const struct emb_dns_table *dns, struct emb_compiled *out, struct emb_diag *diag)
 {
-	struct emb_compiled c = { 0 };
+	struct emb_compiled c = { .now = now };
 	struct net_item *items = NULL;
 	struct net_group *groups = NULL;
 	size_t n_items = 0, n_groups = 0;
 	int err;
 
-	err = compile_policies(set, host, &c, &items, &n_items, diag);
+	memset(out, 0, sizeof(*out));
+	err = compile_policies(set, host, dns, &c, &items, &n_items, diag);
 	if (!err)
 		err = group_net(items, n_items, &groups, &n_groups, diag);
 	if (!err)
@@ -344,8 +434,16 @@ out:
 	return err ? -1 : 0;
 }
 
+int emb_compile(const struct emb_policy_set *set, const struct emb_host *host,
+		struct emb_compiled *out, struct emb_diag *diag)
+{
+	return emb_compile_at(set, host, time(NULL), NULL, out, diag);
+}
+
 void emb_compiled_free(struct emb_compiled *c)
 {
+	free(c->paths);
+	free(c->pending_hosts);
 	free(c->states);
 	free(c->rules);
 	free(c->hashes);
@@ -426,6 +524,24 @@ struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int fa
 		}
 	}
 	return out;
+}
+
+struct emb_verdict emb_compiled_path_verdict(const struct emb_compiled *c, const char *path)
+{
+	struct emb_verdict out = { 0 };
+
+	for (size_t i = 0; i < c->n_paths; i++) {
+		const struct emb_path_entry *e = &c->paths[i];
+
+		if (e->verdict.action > out.action && emb_glob_match(e->glob, path))
+			out = e->verdict;
+	}
+	return out;
+}
+
+time_t emb_compiled_next_change(const struct emb_compiled *c)
+{
+	return c->next_change;
 }
 
 const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id)

@@ -10,13 +10,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "embargo_abi.h"
 #include "policy.h"
+#include "resolve.h"
 
 enum emb_rule_kind {
 	EMB_RULE_SHA256 = 1,
 	EMB_RULE_NET = 2,
+	EMB_RULE_PATH = 3,
 };
 
 /* One banned thing of one vendor of one active policy; rule_id = index. */
@@ -27,6 +30,8 @@ struct emb_rule {
 	const struct emb_vendor *vendor;
 	const uint8_t *sha256;               /* EMB_RULE_SHA256 */
 	const struct emb_connect_rule *net;  /* EMB_RULE_NET */
+	const char *host;                    /* EMB_RULE_NET from connect[].host, else NULL */
+	const char *glob;                    /* EMB_RULE_PATH */
 };
 
 struct emb_hash_entry {
@@ -42,6 +47,13 @@ struct emb_net4_entry {
 struct emb_net6_entry {
 	struct emb_lpm6_key key;
 	struct emb_net_value value;
+};
+
+/* A banned path glob; not a kernel map: the agent lists the inodes of
+ * matching files in the inode map with this verdict. */
+struct emb_path_entry {
+	const char *glob;
+	struct emb_verdict verdict;
 };
 
 struct emb_policy_state {
@@ -60,13 +72,28 @@ struct emb_compiled {
 	size_t n_net4;
 	struct emb_net6_entry *net6;
 	size_t n_net6;
+	struct emb_path_entry *paths; /* in rule order */
+	size_t n_paths;
+	/* connect[].host names of active rules with no address in the DNS
+	 * table (never resolved): they ban nothing yet. Unique. */
+	const char **pending_hosts;
+	size_t n_pending_hosts;
+	time_t now;         /* the instant the modes were computed for */
+	time_t next_change; /* see emb_compiled_next_change() */
 };
 
 /*
- * Compile set for host. Policies that are off on this host contribute no
- * rules. Returns -1 with messages in diag (scheme mismatch, a prefix covered
- * by more than EMB_NET_RULES_PER_PREFIX rules); out is then empty.
+ * Compile set for host at time now (modes depend on enforce_from), with the
+ * addresses of connect[].host names from dns (NULL: none resolved, every
+ * host rule pending). Policies that are off on this host contribute no
+ * rules; containment policies are listed in states (mode enforce) and
+ * contribute none either. Returns -1 with messages in diag (scheme
+ * mismatch, a prefix covered by more than EMB_NET_RULES_PER_PREFIX rules);
+ * out is then empty.
  */
+int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host, time_t now,
+		   const struct emb_dns_table *dns, struct emb_compiled *out, struct emb_diag *diag);
+/* emb_compile_at(set, host, time(NULL), NULL, out, diag). */
 int emb_compile(const struct emb_policy_set *set, const struct emb_host *host,
 		struct emb_compiled *out, struct emb_diag *diag);
 void emb_compiled_free(struct emb_compiled *c);
@@ -84,6 +111,20 @@ const struct emb_verdict *emb_compiled_hash_verdict(const struct emb_compiled *c
  */
 struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
 					    const uint8_t *addr, int port, unsigned proto);
+
+/*
+ * The verdict of the path globs for path (absolute, canonical): the
+ * strongest action of the globs matching it, the first such rule on a tie;
+ * action EMB_ACT_NONE when none does. Exec decisions check the hash first.
+ */
+struct emb_verdict emb_compiled_path_verdict(const struct emb_compiled *c, const char *path);
+
+/*
+ * The earliest enforce_from after c->now that changes a policy's mode on
+ * this host (audit -> enforce), or 0 when none will: arm a timer for it and
+ * recompile then (no reload needed).
+ */
+time_t emb_compiled_next_change(const struct emb_compiled *c);
 
 /* Rule of a kernel event, or NULL if out of range. */
 const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id);

@@ -54,6 +54,8 @@ static void add_exec(struct emb_json *j, const struct emb_event *e, const struct
 	if (r->kind == EMB_RULE_SHA256) {
 		emb_sha256_hex(r->sha256, hex);
 		emb_json_str(j, "sha256", hex);
+	} else if (r->kind == EMB_RULE_PATH) {
+		emb_json_str(j, "glob", r->glob);
 	}
 	emb_json_strn(j, "path", e->exec.path, sizeof(e->exec.path));
 	emb_json_u64(j, "pid", e->pid);
@@ -130,6 +132,8 @@ int emb_event_format(struct emb_json *j, const struct emb_event *e, const struct
 		emb_json_str(j, "method", method_name(e->method));
 	emb_json_str(j, "policy", r->policy->id);
 	emb_json_str(j, "vendor", r->vendor->name);
+	if (r->host)
+		emb_json_str(j, "host", r->host);
 	if (e->type == EMB_EV_EXEC || e->type == EMB_EV_MMAP)
 		add_exec(j, e, r);
 	else

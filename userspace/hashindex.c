@@ -48,7 +48,7 @@ void emb_sha256_hex(const uint8_t d[32], char *buf)
 
 /* Hash fd from offset 0 to EOF with a caller-supplied ctx and buffer. */
 static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz,
-			 uint8_t out[32], uint64_t *nbytes)
+			 uint8_t out[32], uint64_t *nbytes, uint64_t *live)
 {
 	uint64_t off = 0;
 	unsigned int mdlen = 0;
@@ -67,6 +67,8 @@ static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz,
 		if (!EVP_DigestUpdate(ctx, buf, (size_t)n))
 			return -EIO;
 		off += (uint64_t)n;
+		if (live)
+			__atomic_add_fetch(live, (uint64_t)n, __ATOMIC_RELAXED);
 	}
 	if (!EVP_DigestFinal_ex(ctx, out, &mdlen) || mdlen != 32)
 		return -EIO;
@@ -83,11 +85,26 @@ int emb_sha256_fd(int fd, uint8_t out[32])
 
 	if (!ctx || !buf)
 		goto out;
-	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, out, NULL);
+	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, out, NULL, NULL);
 out:
 	free(buf);
 	EVP_MD_CTX_free(ctx);
 	return err;
+}
+
+int emb_index_candidate(const char *name, mode_t mode, int libs)
+{
+	const char *base = strrchr(name, '/'), *so;
+
+	if (!S_ISREG(mode))
+		return 0;
+	if (mode & EXEC_BITS)
+		return 1;
+	if (!libs)
+		return 0;
+	base = base ? base + 1 : name;
+	so = strstr(base, ".so");
+	return so && so != base && (so[3] == '\0' || so[3] == '.');
 }
 
 /* --- (dev, ino) set: open addressing, linear probing ---------------------- */
@@ -178,9 +195,12 @@ static void scan_error(struct scan *s, const char *path, int err)
 {
 	char msg[128];
 
-	fprintf(stderr, "embargo: scan: %s: %s\n", path, strerror_r(err, msg, sizeof(msg)));
 	pthread_mutex_lock(&s->lock);
 	s->stats.errors++;
+	if (s->o->err_cb)
+		s->o->err_cb(s->ctx, path, err);
+	else
+		fprintf(stderr, "embargo: scan: %s: %s\n", path, strerror_r(err, msg, sizeof(msg)));
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -280,15 +300,21 @@ static int open_file(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/* 1 if the open file is one to hash: regular, exec bit if asked, not seen yet. */
-static int want_file(struct scan *s, const struct stat *st)
+/*
+ * 1 if the open file is one to hash: regular, exec bit if asked, not seen
+ * yet (each_link: a further link of an inode is hashed again, so that every
+ * path of banned content is reported).
+ */
+static int want_file(struct scan *s, const char *path, const struct stat *st)
 {
 	int ret;
 
 	if (!S_ISREG(st->st_mode))
 		return 0;
-	if (s->o->exec_only && !(st->st_mode & EXEC_BITS))
+	if (s->o->exec_only && !emb_index_candidate(path, st->st_mode, s->o->libs))
 		return 0;
+	if (s->o->each_link)
+		return 1;
 	pthread_mutex_lock(&s->lock);
 	ret = ino_add(&s->files, emb_kdev(st->st_dev), st->st_ino);
 	if (ret < 0)
@@ -329,9 +355,10 @@ static void hash_path(struct worker *w, const char *path)
 		scan_error(w->s, path, errno);
 		goto out;
 	}
-	if (!want_file(w->s, &st))
+	if (!want_file(w->s, path, &st))
 		goto out;
-	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, fh.sha256, &nbytes);
+	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, fh.sha256, &nbytes,
+			    w->s->o->live_bytes);
 	if (err) {
 		scan_error(w->s, path, -err);
 		goto out;
@@ -339,6 +366,8 @@ static void hash_path(struct worker *w, const char *path)
 	fh.kdev = emb_kdev(st.st_dev);
 	fh.ino = st.st_ino;
 	fh.size = (uint64_t)st.st_size;
+	fh.ctime_sec = st.st_ctim.tv_sec;
+	fh.ctime_nsec = (uint32_t)st.st_ctim.tv_nsec;
 	report_file(w->s, &fh, nbytes);
 out:
 	close(fd);
@@ -391,8 +420,7 @@ struct walk {
 	struct ino_set dirs; /* directories entered: bind-mount loops end here */
 };
 
-/* Whole-component prefix match: "/proc" covers "/proc" and "/proc/1", not "/procfs". */
-static int prefix_match(const char *path, const char *ex)
+int emb_path_covers(const char *ex, const char *path)
 {
 	size_t len = strlen(ex);
 
@@ -408,7 +436,7 @@ static int excluded(const struct emb_scan_opts *o, const char *path)
 	size_t i;
 
 	for (i = 0; i < o->n_exclude; i++)
-		if (o->exclude[i] && prefix_match(path, o->exclude[i]))
+		if (o->exclude[i] && emb_path_covers(o->exclude[i], path))
 			return 1;
 	return 0;
 }
@@ -448,6 +476,24 @@ static int walk_push(struct walk *w, char *dir)
 	return 0;
 }
 
+/* 1: the caller knows the file unchanged (counted, not hashed); 0: hash
+ * it; <0 stops the scan. Serialised with the hash callbacks. */
+static int try_reuse(struct scan *s, const char *path, const struct stat *st)
+{
+	int r;
+
+	if (!s->o->reuse)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	r = s->ret ? s->ret : s->o->reuse(s->ctx, path, st);
+	if (r > 0)
+		s->stats.reused++;
+	else if (r < 0)
+		scan_stop_locked(s, r);
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
 /* Hand a directory entry to the queue or the stack; path is consumed. */
 static int walk_entry(struct walk *w, int dfd, const struct dirent *de, char *path)
 {
@@ -456,7 +502,7 @@ static int walk_entry(struct walk *w, int dfd, const struct dirent *de, char *pa
 
 	if (excluded(w->s->o, path))
 		goto skip;
-	if (type == DT_UNKNOWN || (type == DT_REG && w->s->o->exec_only)) {
+	if (type == DT_UNKNOWN || (type == DT_REG && (w->s->o->exec_only || w->s->o->reuse))) {
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
 			if (!vanished(errno))
 				scan_error(w->s, path, errno);
@@ -464,8 +510,15 @@ static int walk_entry(struct walk *w, int dfd, const struct dirent *de, char *pa
 		}
 		type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
 		/* A cheap early filter; the worker checks again on the open fd. */
-		if (type == DT_REG && w->s->o->exec_only && !(st.st_mode & EXEC_BITS))
+		if (type == DT_REG && w->s->o->exec_only &&
+		    !emb_index_candidate(de->d_name, st.st_mode, w->s->o->libs))
 			goto skip;
+		if (type == DT_REG) {
+			int r = try_reuse(w->s, path, &st);
+
+			if (r)
+				goto skip; /* known unchanged, or the scan stops */
+		}
 	}
 	if (type == DT_DIR)
 		return walk_push(w, path);

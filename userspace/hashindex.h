@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* The kernel's dev_t as in inode->i_sb->s_dev: (major << 20) | minor. */
@@ -15,13 +16,39 @@ int emb_sha256_fd(int fd, uint8_t out[32]);
 /* Lowercase hex of a digest; buf of at least 65 bytes. */
 void emb_sha256_hex(const uint8_t d[32], char *buf);
 
+/*
+ * 1 if exclude ex covers path, by whole components: "/proc" (or "/proc/")
+ * covers "/proc" and "/proc/1", not "/procfs"; "/" covers every absolute path.
+ */
+int emb_path_covers(const char *ex, const char *path);
+
 struct emb_file_hash {
 	uint64_t kdev; /* emb_kdev(st_dev) */
 	uint64_t ino;
 	const char *path;
 	uint64_t size;
+	int64_t ctime_sec; /* taken before hashing: a later write changes it */
+	uint32_t ctime_nsec;
 	uint8_t sha256[32];
 };
+
+/* 1 if a file is an index candidate: an execute bit, or a shared object
+ * name (NAME.so, NAME.so.N...) that ld.so maps executable without one. */
+int emb_index_candidate(const char *name, mode_t mode, int libs);
+
+/*
+ * Called (serialised) by the walk for each candidate file before it is
+ * queued, with its lstat: return 1 when the caller already knows this file
+ * unchanged (same size and ctime), so it is counted as reused and not
+ * hashed; 0 to hash it; <0 stops the scan.
+ */
+typedef int (*emb_scan_reuse_cb)(void *ctx, const char *path, const struct stat *st);
+
+/*
+ * Called, serialised with everything else, for each file or directory that
+ * could not be read, in place of the default line on stderr.
+ */
+typedef void (*emb_scan_err_cb)(void *ctx, const char *path, int err);
 
 struct emb_scan_opts {
 	const char *const *roots; /* files or directories */
@@ -30,12 +57,18 @@ struct emb_scan_opts {
 	size_t n_exclude;
 	int threads;   /* hashing threads; <= 0 means one per online CPU */
 	int exec_only; /* only regular files with an execute bit */
+	int libs;      /* with exec_only: shared objects (*.so, *.so.N) too */
+	emb_scan_reuse_cb reuse; /* NULL: hash everything */
+	int each_link; /* report every path of a hard-linked inode, not only the first */
+	emb_scan_err_cb err_cb; /* NULL: "embargo: scan: PATH: error" on stderr */
+	uint64_t *live_bytes;   /* if set, += every chunk as it is read (atomic): progress bars */
 };
 
 struct emb_scan_stats {
 	uint64_t files;  /* regular files hashed */
 	uint64_t bytes;  /* bytes hashed */
 	uint64_t errors; /* files or directories that could not be read */
+	uint64_t reused; /* files the reuse callback knew unchanged */
 };
 
 /*
@@ -47,8 +80,10 @@ typedef int (*emb_scan_cb)(void *ctx, const struct emb_file_hash *fh);
 
 /*
  * Walk every root without following symlinks, skip the excluded prefixes,
- * hash each regular file (each inode once per scan) and call cb. Unreadable
- * entries are counted in stats->errors and reported on stderr, not fatal.
+ * hash each regular file (each inode once per scan, unless each_link: then
+ * each path) and call cb. Unreadable
+ * entries are counted in stats->errors and reported (err_cb or stderr), not
+ * fatal.
  * Returns 0, the callback's non-zero value, or -errno on a setup failure.
  */
 int emb_scan(const struct emb_scan_opts *o, emb_scan_cb cb, void *ctx, struct emb_scan_stats *stats);

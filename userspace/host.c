@@ -8,32 +8,13 @@
  * unmarked host.
  */
 #include "policy.h"
+#include "ydoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
-
-/*
- * The YAML document layer lives in policy.c. These prototypes belong in a
- * header of their own (userspace/ydoc.h); they are repeated here until it
- * exists.
- */
-struct emb_ydoc;
-struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag);
-yaml_node_t *emb_ydoc_root(struct emb_ydoc *y);
-yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id);
-void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-size_t emb_ydoc_nerr(const struct emb_ydoc *y);
-const char *emb_ydoc_q(struct emb_ydoc *y, const char *s);
-void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
-		  unsigned required, unsigned later, yaml_node_t **vals);
-const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key);
-int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty);
-size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag);
-int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char **buf, size_t *len,
-		       struct emb_diag *diag);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,7 +24,7 @@ static const char *const default_exclude[] = { "/proc", "/sys", "/dev", "/run" }
 /* Searched in this order for a level named without a scheme. */
 static const char *const search_order[] = { "uk-gsc", "us", "nato" };
 
-enum { H_SCHEME, H_CLASSIFICATION, H_UNVERIFIED, H_SCAN, H_SCHEMES, H_NKEYS };
+enum { H_SCHEME, H_CLASSIFICATION, H_UNVERIFIED, H_SCAN, H_SCHEMES, H_REQUIRE_SIGNED, H_NKEYS };
 
 static const char *const host_keys[H_NKEYS] = {
 	[H_SCHEME] = "scheme",
@@ -51,6 +32,7 @@ static const char *const host_keys[H_NKEYS] = {
 	[H_UNVERIFIED] = "unverified",
 	[H_SCAN] = "scan",
 	[H_SCHEMES] = "schemes",
+	[H_REQUIRE_SIGNED] = "require_signed",
 };
 
 enum { S_ROOTS, S_EXCLUDE, S_NKEYS };
@@ -60,8 +42,12 @@ static const char *const scan_keys[S_NKEYS] = {
 	[S_EXCLUDE] = "exclude",
 };
 
-/* Scheme and level of a level named without a scheme; -1 when none has it. */
-static int level_search(const char *name, const struct emb_scheme **sc)
+#define EMB_NAME_MAX 64
+
+/* Scheme and level of a level named without a scheme: the built-in schemes
+ * first, then the custom ones in file order; -1 when none has it. */
+static int level_search(const struct emb_scheme_set *custom, const char *name,
+			const struct emb_scheme **sc)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(search_order); i++) {
 		const struct emb_scheme *s = emb_scheme_find(search_order[i]);
@@ -72,7 +58,132 @@ static int level_search(const char *name, const struct emb_scheme **sc)
 			return idx;
 		}
 	}
+	for (size_t i = 0; i < custom->n; i++) {
+		int idx = emb_level_find(&custom->v[i], name);
+
+		if (idx >= 0) {
+			*sc = &custom->v[i];
+			return idx;
+		}
+	}
 	return -1;
+}
+
+/* The policy id rules: 1 to 64 characters of [a-z0-9._-]. */
+static int scheme_name_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len < 1 || len > EMB_NAME_MAX)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
+}
+
+static int level_name_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len < 1 || len > EMB_NAME_MAX)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 _.-") == len;
+}
+
+/* The level names of one custom scheme, checked; NULL on error (recorded). */
+static const char **scheme_levels(struct emb_ydoc *y, yaml_node_t *seq, const char *name, int *n)
+{
+	int count = emb_ydoc_seq(y, seq, name, 1), bad = 0;
+	const char **v;
+
+	if (count <= 0)
+		return NULL;
+	v = calloc((size_t)count, sizeof(*v));
+	if (!v) {
+		emb_ydoc_err(y, seq, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < count; i++) {
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		const char *s = NULL;
+
+		if (item->type != YAML_SCALAR_NODE)
+			emb_ydoc_err(y, item, "'%s' entries must be scalars", name);
+		else
+			s = emb_ydoc_str(y, item, name);
+		if (s && !level_name_valid(s)) {
+			emb_ydoc_err(y, item,
+				     "invalid level '%s' in scheme %s: use 1 to 64 characters of [A-Za-z0-9 _.-]",
+				     emb_ydoc_q(y, s), name);
+			s = NULL;
+		}
+		for (int k = 0; s && k < i; k++) {
+			if (v[k] && emb_level_eq(v[k], s)) {
+				emb_ydoc_err(y, item, "duplicate level '%s' in scheme %s",
+					     emb_ydoc_q(y, s), name);
+				s = NULL;
+			}
+		}
+		bad |= !s;
+		v[i] = s;
+	}
+	if (bad) {
+		free(v);
+		return NULL;
+	}
+	*n = count;
+	return v;
+}
+
+/* A scheme name: valid, no built-in, not defined twice; NULL on error. */
+static const char *scheme_name(struct emb_ydoc *y, yaml_node_t *k, const struct emb_scheme_set *set)
+{
+	const char *name;
+
+	if (k->type != YAML_SCALAR_NODE) {
+		emb_ydoc_err(y, k, "mapping keys must be scalars");
+		return NULL;
+	}
+	name = emb_ydoc_str(y, k, "schemes");
+	if (!name)
+		return NULL;
+	if (!scheme_name_valid(name)) {
+		emb_ydoc_err(y, k, "invalid scheme name '%s': use 1 to 64 characters of [a-z0-9._-]",
+			     emb_ydoc_q(y, name));
+		return NULL;
+	}
+	if (emb_scheme_find(name)) {
+		emb_ydoc_err(y, k, "scheme '%s' is built in: give the custom scheme another name", name);
+		return NULL;
+	}
+	if (emb_scheme_lookup(set, name)) {
+		emb_ydoc_err(y, k, "duplicate scheme '%s'", name);
+		return NULL;
+	}
+	return name;
+}
+
+/* schemes: {name: [LEVEL, ...], ...}, lowest level first. */
+static void parse_schemes(struct emb_ydoc *y, yaml_node_t *map, struct emb_host *h)
+{
+	yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		emb_ydoc_err(y, map, "'schemes' must be a mapping");
+		return;
+	}
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const char *name = scheme_name(y, emb_ydoc_node(y, pair->key), &h->schemes);
+		const char **levels;
+		int n = 0;
+
+		if (!name)
+			continue;
+		levels = scheme_levels(y, emb_ydoc_node(y, pair->value), name, &n);
+		if (!levels)
+			continue;
+		if (emb_scheme_set_add(&h->schemes, name, levels, n))
+			emb_ydoc_err(y, map, "out of memory");
+		free(levels);
+	}
 }
 
 static void free_strv(char **v, size_t n)
@@ -165,6 +276,23 @@ static void parse_unverified(struct emb_ydoc *y, yaml_node_t *n, struct emb_host
 			     emb_ydoc_q(y, s));
 }
 
+/* require_signed: true | false. Only these two words: no YAML 1.1 "yes"/"on"
+ * guessing for a security switch. */
+static void parse_require_signed(struct emb_ydoc *y, yaml_node_t *n, struct emb_host *h)
+{
+	const char *s = emb_ydoc_str(y, n, "require_signed");
+
+	if (!s)
+		return;
+	if (!strcmp(s, "true"))
+		h->require_signed = 1;
+	else if (!strcmp(s, "false"))
+		h->require_signed = 0;
+	else
+		emb_ydoc_err(y, n, "unknown value '%s' for 'require_signed' (expected true or false)",
+			     emb_ydoc_q(y, s));
+}
+
 /* Sets h->scheme and h->level from the scheme and classification keys. */
 static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host *h)
 {
@@ -175,7 +303,7 @@ static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host 
 		s = emb_ydoc_str(y, vals[H_SCHEME], "scheme");
 		if (!s)
 			return;
-		sc = emb_scheme_find(s);
+		sc = emb_scheme_lookup(&h->schemes, s);
 		if (!sc) {
 			emb_ydoc_err(y, vals[H_SCHEME], "unknown scheme '%s'", emb_ydoc_q(y, s));
 			return;
@@ -185,7 +313,7 @@ static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host 
 		s = emb_ydoc_str(y, vals[H_CLASSIFICATION], "classification");
 		if (!s)
 			return;
-		h->level = sc ? emb_level_find(sc, s) : level_search(s, &sc);
+		h->level = sc ? emb_level_find(sc, s) : level_search(&h->schemes, s, &sc);
 		if (h->level < 0 && vals[H_SCHEME])
 			emb_ydoc_err(y, vals[H_CLASSIFICATION], "unknown level '%s' for scheme %s",
 				     emb_ydoc_q(y, s), sc->name);
@@ -208,11 +336,14 @@ static void parse_host(struct emb_ydoc *y, yaml_node_t *root, struct emb_host *h
 		return;
 	}
 	emb_ydoc_map(y, root, host_keys, H_NKEYS, 0, 0, vals);
+	/* First: scheme and classification may name a custom scheme. */
 	if (vals[H_SCHEMES])
-		emb_ydoc_err(y, vals[H_SCHEMES], "custom schemes are not supported yet");
+		parse_schemes(y, vals[H_SCHEMES], h);
 	parse_level(y, vals, h);
 	if (vals[H_UNVERIFIED])
 		parse_unverified(y, vals[H_UNVERIFIED], h);
+	if (vals[H_REQUIRE_SIGNED])
+		parse_require_signed(y, vals[H_REQUIRE_SIGNED], h);
 	if (vals[H_SCAN])
 		parse_scan(y, vals[H_SCAN], h);
 }
@@ -244,8 +375,8 @@ static int host_parse_file(const char *file, int missing_ok, struct emb_host *h,
 
 static int apply_override(struct emb_host *h, const char *name, struct emb_diag *diag)
 {
-	const struct emb_scheme *sc = emb_scheme_find(h->scheme);
-	int idx = sc ? emb_level_find(sc, name) : level_search(name, &sc);
+	const struct emb_scheme *sc = emb_scheme_lookup(&h->schemes, h->scheme);
+	int idx = sc ? emb_level_find(sc, name) : level_search(&h->schemes, name, &sc);
 
 	if (idx < 0) {
 		emb_diag_add(diag, "--classification: unknown level '%s'", name);
@@ -306,9 +437,15 @@ void emb_host_free(struct emb_host *host)
 {
 	if (!host)
 		return;
+	emb_scheme_set_free(&host->schemes);
 	free(host->scheme);
 	free_strv(host->scan_roots, host->n_scan_roots);
 	free_strv(host->exclude, host->n_exclude);
 	memset(host, 0, sizeof(*host));
 	host->level = EMB_LEVEL_UNMARKED;
+}
+
+const char *emb_host_level_name(const struct emb_host *h)
+{
+	return emb_level_name(emb_scheme_lookup(&h->schemes, h->scheme), h->level);
 }

@@ -8,7 +8,9 @@
 #include "levels.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -67,7 +69,7 @@ static int fold(unsigned char c)
 }
 
 /* Whole-string comparison, ignoring case, with '_' equal to ' '. */
-static int level_eq(const char *canon, const char *name)
+int emb_level_eq(const char *canon, const char *name)
 {
 	size_t i;
 
@@ -80,7 +82,7 @@ static int level_eq(const char *canon, const char *name)
 static int level_index(const struct emb_scheme *s, const char *name)
 {
 	for (int i = 0; i < s->n_levels; i++)
-		if (level_eq(s->levels[i], name))
+		if (emb_level_eq(s->levels[i], name))
 			return i;
 	return -1;
 }
@@ -95,7 +97,7 @@ int emb_level_find(const struct emb_scheme *s, const char *name)
 	if (idx >= 0)
 		return idx;
 	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
-		if (!strcmp(aliases[i].scheme, s->name) && level_eq(aliases[i].alias, name))
+		if (!strcmp(aliases[i].scheme, s->name) && emb_level_eq(aliases[i].alias, name))
 			return level_index(s, aliases[i].level);
 	return -1;
 }
@@ -107,4 +109,72 @@ const char *emb_level_name(const struct emb_scheme *s, int idx)
 	if (!s || idx < 0 || idx >= s->n_levels)
 		return "?";
 	return s->levels[idx];
+}
+
+const struct emb_scheme *emb_scheme_lookup(const struct emb_scheme_set *custom, const char *name)
+{
+	const struct emb_scheme *s = emb_scheme_find(name);
+
+	if (s || !custom || !name)
+		return s;
+	for (size_t i = 0; i < custom->n; i++)
+		if (!strcasecmp(custom->v[i].name, name))
+			return &custom->v[i];
+	return NULL;
+}
+
+/* Custom schemes own their strings: the const of the shared type is cast
+ * away only here, where they are made and freed. */
+static void scheme_free(struct emb_scheme *s)
+{
+	for (int i = 0; i < s->n_levels; i++)
+		free((char *)s->levels[i]);
+	free((char **)s->levels);
+	free((char *)s->name);
+}
+
+static int scheme_copy(struct emb_scheme *s, const char *name, const char *const *levels, int n)
+{
+	char **v = calloc(n > 0 ? (size_t)n : 1, sizeof(*v));
+
+	s->name = strdup(name);
+	s->levels = (const char *const *)v;
+	s->n_levels = 0;
+	if (!s->name || !v)
+		goto oom;
+	for (int i = 0; i < n; i++) {
+		v[i] = strdup(levels[i]);
+		if (!v[i])
+			goto oom;
+		s->n_levels++;
+	}
+	return 0;
+oom:
+	scheme_free(s);
+	return -ENOMEM;
+}
+
+int emb_scheme_set_add(struct emb_scheme_set *set, const char *name, const char *const *levels,
+		       int n_levels)
+{
+	struct emb_scheme *grown = realloc(set->v, (set->n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	set->v = grown;
+	if (scheme_copy(&set->v[set->n], name, levels, n_levels))
+		return -ENOMEM;
+	set->n++;
+	return 0;
+}
+
+void emb_scheme_set_free(struct emb_scheme_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		scheme_free(&set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
 }

@@ -11,10 +11,18 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run, "the agent: load policy, index files, enforce, log" },
+	{ "status", cmd_status, "what is enforcing: backend, pins, policies, map fill, counters" },
 	{ "unload", cmd_unload, "detach and remove every pin: enforcement stops" },
 	{ "log", cmd_log, "read the event log (-f follows, --json as written)" },
 	{ "check", cmd_check, "validate policy files" },
 	{ "test", cmd_test, "what the policy would decide for --exec PATH or --connect ADDR" },
+	{ "sign", cmd_sign, "sign policy files: FILE.sig (Ed25519) with --key KEY" },
+	{ "keygen", cmd_keygen, "new policy-signing key pair: PREFIX.key, PREFIX.pub" },
+	{ "scan", cmd_scan, "offline sweep: report files whose sha256 a policy bans" },
+	{ "ban", cmd_ban, "ban a sha256 now (local policy file, reload; --kill running copies)" },
+	{ "unban", cmd_unban, "remove a local ban" },
+	{ "contain", cmd_contain, "cut the network but loopback and --allow CIDR[:PORTS] (incident response)" },
+	{ "release", cmd_release, "end containment" },
 };
 
 static int usage(FILE *f)

@@ -10,6 +10,7 @@
 #include "netaddr.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -166,4 +167,61 @@ void emb_cidr_format(const struct emb_cidr *c, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "%s/%d", text, c->prefix);
+}
+
+static int label_check(const char *s, size_t len, const char **why)
+{
+	if (len == 0) {
+		*why = "empty label";
+		return -1;
+	}
+	if (len > 63) {
+		*why = "label longer than 63 characters";
+		return -1;
+	}
+	if (s[0] == '-' || s[len - 1] == '-') {
+		*why = "label starts or ends with '-'";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-') {
+			*why = "only letters, digits, '-' and '.' are allowed";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int emb_dns_name_check(const char *s, const char **why)
+{
+	size_t len = strlen(s), start = 0, last = 0;
+	uint8_t addr[16];
+
+	if (len && s[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		*why = "empty name";
+		return -1;
+	}
+	if (len > 253) {
+		*why = "longer than 253 characters";
+		return -1;
+	}
+	if (inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1) {
+		*why = "an IP address: use cidr";
+		return -1;
+	}
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '.')
+			continue;
+		if (label_check(s + start, i - start, why))
+			return -1;
+		last = start;
+		start = i + 1;
+	}
+	if (strspn(s + last, "0123456789") == len - last) {
+		*why = "the last label is numeric";
+		return -1;
+	}
+	return 0;
 }

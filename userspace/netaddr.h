@@ -28,6 +28,14 @@ int emb_cidr_parse(const char *s, struct emb_cidr *out, const char **err);
  * range", "port range reversed"). */
 int emb_port_range_parse(const char *s, struct emb_port_range *out, const char **err);
 
+/*
+ * A DNS host name for connect[].host: labels of 1 to 63 letters, digits and
+ * '-' (not first or last), at most 253 characters, one trailing '.' allowed,
+ * not an IP address and no all-numeric last label. Returns 0, or -1 with a
+ * static reason in *why.
+ */
+int emb_dns_name_check(const char *s, const char **why);
+
 /* Format a CIDR as text ("203.0.113.0/24"); buf of at least 64 bytes. */
 void emb_cidr_format(const struct emb_cidr *c, char *buf, size_t len);
 

@@ -22,6 +22,7 @@ enum {
 	OPT_JSON,
 	OPT_EXEC,
 	OPT_CONNECT,
+	OPT_METRICS,
 };
 
 static const struct option all_opts[] = {
@@ -40,6 +41,7 @@ static const struct option all_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "exec", required_argument, NULL, OPT_EXEC },
 	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,7 +108,7 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 	case OPT_CLASSIFICATION: o->classification = arg; break;
 	case OPT_POLICY: return push(&o->policies, &o->n_policies, arg);
 	case OPT_POLICY_DIR: o->policy_dir = arg; break;
-	case OPT_KEYS_DIR: o->keys_dir = arg; break;
+	case OPT_KEYS_DIR: o->keys_dir = arg; o->keys_dir_set = 1; break;
 	case OPT_STATE_DIR: o->state_dir = arg; break;
 	case OPT_LOG: o->log = arg; break;
 	case OPT_PIN_DIR: o->pin_dir = arg; break;
@@ -117,6 +119,7 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 	case OPT_JSON: o->json = 1; break;
 	case OPT_EXEC: o->exec = arg; break;
 	case OPT_CONNECT: o->connect = arg; break;
+	case OPT_METRICS: o->metrics = arg; break;
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@ struct emb_opts {
 	size_t n_policies;
 	const char *policy_dir;     /* --policy-dir; default dir when no --policy */
 	const char *keys_dir;
+	int keys_dir_set;           /* --keys-dir was given (not the default) */
 	const char *state_dir;
 	const char *log;
 	const char *pin_dir;
@@ -38,6 +39,7 @@ struct emb_opts {
 	int json;                   /* --json */
 	const char *exec;           /* --exec PATH (embargo test) */
 	const char *connect;        /* --connect ADDR[:PORT][/PROTO] (embargo test) */
+	const char *metrics;        /* --metrics FILE (embargo run): Prometheus text */
 	char **args;                /* positional arguments after the options */
 	int n_args;
 };

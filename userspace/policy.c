@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * policy.c - policy files: YAML document layer, parser, set loader, modes.
+ * policy.c - policy files: parser, set loader, modes.
  *
- * Fail closed: an unknown key, a key this version cannot honour yet, a value
- * of the wrong type or any YAML oddity (aliases, several documents) is an
- * error, and a policy with any error is refused whole. Errors are collected
- * (sorted by position) rather than stopping at the first one.
- *
- * The emb_ydoc_* layer is shared with host.c; its prototypes belong in a
- * header of their own (see the block in host.c).
+ * Fail closed: an unknown key, a value of the wrong type or any YAML oddity
+ * (aliases, several documents; see ydoc.c) is an error, and a policy with
+ * any error is refused whole. Errors are collected (sorted by position)
+ * rather than stopping at the first one.
  */
 #include "policy.h"
+#include "sign.h"
 
 #include "embargo_abi.h"
+#include "pathglob.h"
+#include "ydoc.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -26,464 +26,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#define EMB_YAML_MAX_BYTES (16u << 20)
-#define EMB_YAML_MAX_DEPTH 64
-#define EMB_YAML_MAX_ERRORS 50
-#define EMB_QUOTE_MAX 100
 #define EMB_ID_MAX 64
 #define BIT(n) (1u << (n))
-
-/* ------------------------------------------------------------------------ */
-/* YAML document layer                                                        */
-/* ------------------------------------------------------------------------ */
-
-struct ydoc_err {
-	int line, col;
-	size_t seq; /* insertion order: keeps the sort stable */
-	char *msg;
-};
-
-struct ydoc_str {
-	struct ydoc_str *next;
-	char s[];
-};
-
-struct emb_ydoc {
-	const char *file;
-	yaml_document_t doc;
-	int have_doc;
-	struct ydoc_err *errs;
-	size_t n_errs;
-	size_t n_total; /* including the ones not kept past the limit */
-	int oom;
-	struct ydoc_str *strs; /* emb_ydoc_q() results, freed with the doc */
-};
-
-struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag);
-yaml_node_t *emb_ydoc_root(struct emb_ydoc *y);
-yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id);
-void emb_ydoc_err_at(struct emb_ydoc *y, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-size_t emb_ydoc_nerr(const struct emb_ydoc *y);
-const char *emb_ydoc_q(struct emb_ydoc *y, const char *s);
-void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
-		  unsigned required, unsigned later, yaml_node_t **vals);
-const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key);
-int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty);
-size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag);
-int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char **buf, size_t *len,
-		       struct emb_diag *diag);
-
-static void ydoc_verr(struct emb_ydoc *y, int line, int col, const char *fmt, va_list ap)
-{
-	struct ydoc_err *grown;
-	char *msg = NULL;
-
-	y->n_total++;
-	if (y->n_errs >= EMB_YAML_MAX_ERRORS)
-		return;
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		y->oom = 1;
-		return;
-	}
-	grown = realloc(y->errs, (y->n_errs + 1) * sizeof(*y->errs));
-	if (!grown) {
-		free(msg);
-		y->oom = 1;
-		return;
-	}
-	y->errs = grown;
-	y->errs[y->n_errs] = (struct ydoc_err){ line, col, y->n_errs, msg };
-	y->n_errs++;
-}
-
-void emb_ydoc_err_at(struct emb_ydoc *y, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ydoc_verr(y, line, col, fmt, ap);
-	va_end(ap);
-}
-
-/* At the node's first character; libyaml marks are 0-based. */
-void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
-{
-	int line = n ? (int)n->start_mark.line + 1 : 1;
-	int col = n ? (int)n->start_mark.column + 1 : 1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ydoc_verr(y, line, col, fmt, ap);
-	va_end(ap);
-}
-
-size_t emb_ydoc_nerr(const struct emb_ydoc *y)
-{
-	return y->n_total + (size_t)y->oom;
-}
-
-/* User text for a message: control characters hidden, long text cut. */
-const char *emb_ydoc_q(struct emb_ydoc *y, const char *s)
-{
-	size_t len = strnlen(s, EMB_QUOTE_MAX + 1);
-	struct ydoc_str *q;
-
-	q = malloc(sizeof(*q) + EMB_QUOTE_MAX + 4);
-	if (!q) {
-		y->oom = 1;
-		return "?";
-	}
-	for (size_t i = 0; i < len && i < EMB_QUOTE_MAX; i++)
-		q->s[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
-	if (len > EMB_QUOTE_MAX)
-		strcpy(q->s + EMB_QUOTE_MAX, "...");
-	else
-		q->s[len] = '\0';
-	q->next = y->strs;
-	y->strs = q;
-	return q->s;
-}
-
-/* A reader error has an offset, not a mark: count lines up to it. */
-static void offset_to_mark(const char *buf, size_t len, size_t off, int *line, int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
-static void ydoc_syntax_err(struct emb_ydoc *y, const yaml_parser_t *p, const char *buf, size_t len)
-{
-	const char *problem = p->problem ? p->problem : "unknown error";
-	int line, col;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		y->oom = 1;
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		offset_to_mark(buf, len, p->problem_offset, &line, &col);
-	} else {
-		line = (int)p->problem_mark.line + 1;
-		col = (int)p->problem_mark.column + 1;
-	}
-	emb_ydoc_err_at(y, line, col, "YAML syntax error: %s", problem);
-}
-
-static void ydoc_err_mark(struct emb_ydoc *y, const yaml_mark_t *m, const char *msg)
-{
-	emb_ydoc_err_at(y, (int)m->line + 1, (int)m->column + 1, "%s", msg);
-}
-
-/*
- * Event pass before building the tree: syntax errors, aliases (an alias
- * turns the tree into a DAG that can expand exponentially), several
- * documents and deep nesting are refused here. Returns the number of
- * documents, or -1.
- */
-static int ydoc_prescan(struct emb_ydoc *y, const char *buf, size_t len)
-{
-	int docs = 0, depth = 0, done = 0, rc = -1;
-	yaml_parser_t p;
-	yaml_event_t ev;
-
-	if (!yaml_parser_initialize(&p)) {
-		y->oom = 1;
-		return -1;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	while (!done) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			ydoc_syntax_err(y, &p, buf, len);
-			goto out;
-		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				ydoc_err_mark(y, &ev.start_mark, "multiple documents are not allowed");
-				done = -1;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			ydoc_err_mark(y, &ev.start_mark, "aliases are not allowed");
-			done = -1;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > EMB_YAML_MAX_DEPTH) {
-				ydoc_err_mark(y, &ev.start_mark, "nesting too deep");
-				done = -1;
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	if (done > 0)
-		rc = docs;
-out:
-	yaml_parser_delete(&p);
-	return rc;
-}
-
-static int ydoc_build(struct emb_ydoc *y, const char *buf, size_t len)
-{
-	yaml_parser_t p;
-	int rc = -1;
-
-	if (!yaml_parser_initialize(&p)) {
-		y->oom = 1;
-		return -1;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&p, &y->doc)) {
-		ydoc_syntax_err(y, &p, buf, len);
-		goto out;
-	}
-	y->have_doc = 1;
-	rc = 0;
-out:
-	yaml_parser_delete(&p);
-	return rc;
-}
-
-/*
- * Parse buf. Returns NULL only when out of memory (reported in diag).
- * Otherwise the root is NULL for an empty stream or when errors were
- * recorded (see emb_ydoc_nerr).
- */
-struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag)
-{
-	struct emb_ydoc *y = calloc(1, sizeof(*y));
-
-	if (!y) {
-		emb_diag_add(diag, "%s: out of memory", file);
-		return NULL;
-	}
-	y->file = file;
-	if (ydoc_prescan(y, buf, len) > 0)
-		(void)ydoc_build(y, buf, len);
-	return y;
-}
-
-yaml_node_t *emb_ydoc_root(struct emb_ydoc *y)
-{
-	return y->have_doc ? yaml_document_get_root_node(&y->doc) : NULL;
-}
-
-yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id)
-{
-	return yaml_document_get_node(&y->doc, id);
-}
-
-static int ydoc_err_cmp(const void *a, const void *b)
-{
-	const struct ydoc_err *x = a, *z = b;
-
-	if (x->line != z->line)
-		return x->line < z->line ? -1 : 1;
-	if (x->col != z->col)
-		return x->col < z->col ? -1 : 1;
-	return x->seq < z->seq ? -1 : x->seq > z->seq;
-}
-
-/* Move the errors, sorted by position, to diag; free y. Returns the count. */
-size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag)
-{
-	size_t n = emb_ydoc_nerr(y);
-
-	if (y->n_errs)
-		qsort(y->errs, y->n_errs, sizeof(*y->errs), ydoc_err_cmp);
-	for (size_t i = 0; i < y->n_errs; i++) {
-		emb_diag_at(diag, y->file, y->errs[i].line, y->errs[i].col, "%s", y->errs[i].msg);
-		free(y->errs[i].msg);
-	}
-	if (y->n_total > y->n_errs)
-		emb_diag_add(diag, "%s: %zu more errors not shown", y->file, y->n_total - y->n_errs);
-	if (y->oom)
-		emb_diag_add(diag, "%s: out of memory", y->file);
-	free(y->errs);
-	while (y->strs) {
-		struct ydoc_str *next = y->strs->next;
-
-		free(y->strs);
-		y->strs = next;
-	}
-	if (y->have_doc)
-		yaml_document_delete(&y->doc);
-	free(y);
-	return n;
-}
-
-static int key_index(const char *const *names, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], key))
-			return (int)i;
-	return -1;
-}
-
-/*
- * Check the keys of a mapping against names[0..n): vals[i] gets the value
- * of names[i] or NULL. Unknown, duplicate and not-yet-supported keys
- * ("later", still stored in vals) are errors at the key; missing required
- * keys are errors at the mapping.
- */
-void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
-		  unsigned required, unsigned later, yaml_node_t **vals)
-{
-	yaml_node_pair_t *pair;
-
-	memset(vals, 0, n * sizeof(*vals));
-	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = emb_ydoc_node(y, pair->key);
-		const char *key;
-		int idx;
-
-		if (!k || k->type != YAML_SCALAR_NODE) {
-			emb_ydoc_err(y, k ? k : map, "mapping keys must be scalars");
-			continue;
-		}
-		key = (const char *)k->data.scalar.value;
-		idx = strlen(key) == k->data.scalar.length ? key_index(names, n, key) : -1;
-		if (idx < 0) {
-			emb_ydoc_err(y, k, "unknown key '%s'", emb_ydoc_q(y, key));
-			continue;
-		}
-		if (vals[idx]) {
-			emb_ydoc_err(y, k, "duplicate key '%s'", key);
-			continue;
-		}
-		if (later & BIT(idx))
-			emb_ydoc_err(y, k, "key '%s' is not supported yet", key);
-		vals[idx] = emb_ydoc_node(y, pair->value);
-	}
-	for (size_t i = 0; i < n; i++)
-		if ((required & BIT(i)) && !vals[i])
-			emb_ydoc_err(y, map, "missing required key '%s'", names[i]);
-}
-
-/* The text of a scalar value, or NULL (error recorded). */
-const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key)
-{
-	const char *s;
-
-	if (n->type != YAML_SCALAR_NODE) {
-		emb_ydoc_err(y, n, "'%s' must be a scalar", key);
-		return NULL;
-	}
-	s = (const char *)n->data.scalar.value;
-	if (strlen(s) != n->data.scalar.length) {
-		emb_ydoc_err(y, n, "'%s' must not contain NUL characters", key);
-		return NULL;
-	}
-	return s;
-}
-
-/* Number of items of a sequence value, or -1 (error recorded). */
-int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty)
-{
-	int count;
-
-	if (n->type != YAML_SEQUENCE_NODE) {
-		emb_ydoc_err(y, n, "'%s' must be a sequence", key);
-		return -1;
-	}
-	count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (nonempty && count == 0) {
-		emb_ydoc_err(y, n, "'%s' must not be empty", key);
-		return -1;
-	}
-	return count;
-}
-
-static int read_all(int fd, char *buf, size_t size, size_t *len)
-{
-	size_t got = 0;
-
-	while (got < size) {
-		ssize_t r = read(fd, buf + got, size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	*len = got;
-	return 0;
-}
-
-/*
- * Read a whole (regular, at most 16 MiB) file. Returns 0, 1 when it does not
- * exist and missing_ok, or -1 with the reason in diag.
- */
-int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char **buf, size_t *len,
-		       struct emb_diag *diag)
-{
-	struct stat st;
-	char *data = NULL;
-	int fd, rc = -1;
-
-	*buf = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && missing_ok)
-			return 1;
-		emb_diag_add(diag, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st)) {
-		emb_diag_add(diag, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		emb_diag_add(diag, "%s: not a regular file", path);
-		goto out;
-	}
-	/* One byte more than the limit tells a file that grew past it. */
-	data = malloc(EMB_YAML_MAX_BYTES + 1);
-	if (!data) {
-		emb_diag_add(diag, "%s: out of memory", path);
-		goto out;
-	}
-	if (read_all(fd, data, EMB_YAML_MAX_BYTES + 1, len)) {
-		emb_diag_add(diag, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
-	}
-	if (*len > EMB_YAML_MAX_BYTES) {
-		emb_diag_add(diag, "%s: %s larger than 16 MiB", path, what);
-		goto out;
-	}
-	*buf = data;
-	data = NULL;
-	rc = 0;
-out:
-	free(data);
-	close(fd);
-	return rc;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Policy                                                                     */
@@ -511,8 +55,11 @@ static const char *const policy_keys[P_NKEYS] = {
 	[P_ENFORCE_FROM] = "enforce_from", [P_CONTAIN] = "contain",
 };
 
-#define POLICY_REQUIRED (BIT(P_EMBARGO) | BIT(P_ID) | BIT(P_SCHEME) | BIT(P_ENFORCE) | BIT(P_VENDORS))
-#define POLICY_LATER (BIT(P_ENFORCE_FROM) | BIT(P_CONTAIN))
+#define VENDOR_REQUIRED (BIT(P_EMBARGO) | BIT(P_ID) | BIT(P_SCHEME) | BIT(P_ENFORCE) | BIT(P_VENDORS))
+#define CONTAIN_REQUIRED (BIT(P_EMBARGO) | BIT(P_ID) | BIT(P_CONTAIN))
+/* Keys of a vendor policy that a containment policy must not have. */
+#define CONTAIN_FORBIDDEN \
+	(BIT(P_SCHEME) | BIT(P_ENFORCE) | BIT(P_AUDIT) | BIT(P_ENFORCE_FROM) | BIT(P_VENDORS))
 
 enum { V_NAME, V_SHA256, V_CONNECT, V_PATHS, V_NKEYS };
 
@@ -523,6 +70,7 @@ static const char *const vendor_keys[V_NKEYS] = {
 	[V_PATHS] = "paths",
 };
 
+/* C_HOST last: a containment allow rule has the keys before it. */
 enum { C_CIDR, C_PORTS, C_PROTO, C_HOST, C_NKEYS };
 
 static const char *const connect_keys[C_NKEYS] = {
@@ -530,6 +78,12 @@ static const char *const connect_keys[C_NKEYS] = {
 	[C_PORTS] = "ports",
 	[C_PROTO] = "proto",
 	[C_HOST] = "host",
+};
+
+enum { CT_ALLOW, CT_NKEYS };
+
+static const char *const contain_keys[CT_NKEYS] = {
+	[CT_ALLOW] = "allow",
 };
 
 static char *dup_or_oom(struct emb_ydoc *y, const yaml_node_t *n, const char *s)
@@ -562,11 +116,6 @@ static char *dup_string(struct emb_ydoc *y, yaml_node_t *n, const char *key)
 		return NULL;
 	}
 	return dup_or_oom(y, n, s);
-}
-
-static yaml_node_t *seq_item(struct emb_ydoc *y, yaml_node_t *seq, int i)
-{
-	return emb_ydoc_node(y, seq->data.sequence.items.start[i]);
 }
 
 static void parse_version(struct emb_ydoc *y, yaml_node_t *n)
@@ -608,14 +157,15 @@ static char *parse_id(struct emb_ydoc *y, yaml_node_t *n)
 	return dup_or_oom(y, n, s);
 }
 
-static const struct emb_scheme *parse_scheme(struct emb_ydoc *y, yaml_node_t *n)
+static const struct emb_scheme *parse_scheme(struct emb_ydoc *y, yaml_node_t *n,
+					     const struct emb_scheme_set *schemes)
 {
 	const char *s = emb_ydoc_str(y, n, "scheme");
 	const struct emb_scheme *sc;
 
 	if (!s)
 		return NULL;
-	sc = emb_scheme_find(s);
+	sc = emb_scheme_lookup(schemes, s);
 	if (!sc)
 		emb_ydoc_err(y, n, "unknown scheme '%s'", emb_ydoc_q(y, s));
 	return sc;
@@ -669,7 +219,7 @@ static void parse_sha256s(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 	if (!v->sha256)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = seq_item(y, seq, i);
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
 		const char *s;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -695,7 +245,7 @@ static void parse_ports(struct emb_ydoc *y, yaml_node_t *seq, struct emb_connect
 	if (!r->ports)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = seq_item(y, seq, i);
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
 		const char *s, *why = NULL;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -734,15 +284,39 @@ static void parse_cidr(struct emb_ydoc *y, yaml_node_t *n, struct emb_cidr *c)
 		emb_ydoc_err(y, n, "cidr '%s': %s", emb_ydoc_q(y, s), why);
 }
 
-static void parse_rule(struct emb_ydoc *y, yaml_node_t *map, struct emb_connect_rule *r)
+static char *parse_host(struct emb_ydoc *y, yaml_node_t *n)
+{
+	const char *s = emb_ydoc_str(y, n, "host"), *why = NULL;
+
+	if (!s)
+		return NULL;
+	if (emb_dns_name_check(s, &why)) {
+		emb_ydoc_err(y, n, "bad host name '%s': %s", emb_ydoc_q(y, s), why);
+		return NULL;
+	}
+	return dup_or_oom(y, n, s);
+}
+
+/* A connect rule (with_host) or a containment allow rule (cidr only). */
+static void parse_rule(struct emb_ydoc *y, yaml_node_t *map, struct emb_connect_rule *r,
+		       int with_host)
 {
 	yaml_node_t *vals[C_NKEYS];
 
 	r->line = (int)map->start_mark.line + 1;
 	r->proto_mask = EMB_PROTO_ANY;
-	emb_ydoc_map(y, map, connect_keys, C_NKEYS, BIT(C_CIDR), BIT(C_HOST), vals);
+	emb_ydoc_map(y, map, connect_keys, with_host ? C_NKEYS : C_HOST,
+		     with_host ? 0 : BIT(C_CIDR), 0, vals);
+	if (!with_host)
+		vals[C_HOST] = NULL;
+	if (with_host && !vals[C_CIDR] && !vals[C_HOST])
+		emb_ydoc_err(y, map, "missing required key 'cidr' or 'host'");
+	if (vals[C_CIDR] && vals[C_HOST])
+		emb_ydoc_err(y, map, "give one of 'cidr' and 'host', not both");
 	if (vals[C_CIDR])
 		parse_cidr(y, vals[C_CIDR], &r->cidr);
+	else if (vals[C_HOST])
+		r->host = parse_host(y, vals[C_HOST]);
 	if (vals[C_PORTS])
 		parse_ports(y, vals[C_PORTS], r);
 	if (vals[C_PROTO])
@@ -759,13 +333,13 @@ static void parse_connect(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 	if (!v->connect)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = seq_item(y, seq, i);
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
 
 		if (item->type != YAML_MAPPING_NODE) {
 			emb_ydoc_err(y, item, "'connect' entries must be mappings");
 			continue;
 		}
-		parse_rule(y, item, &v->connect[v->n_connect++]);
+		parse_rule(y, item, &v->connect[v->n_connect++], 1);
 	}
 }
 
@@ -779,28 +353,56 @@ static int count_items(yaml_node_t *n)
 	return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+static void parse_globs(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor *v)
+{
+	int count = emb_ydoc_seq(y, seq, "paths", 0);
+
+	if (count <= 0)
+		return;
+	v->paths = calloc_or_oom(y, seq, (size_t)count, sizeof(*v->paths));
+	if (!v->paths)
+		return;
+	for (int i = 0; i < count; i++) {
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		const char *s, *why = NULL;
+
+		if (item->type != YAML_SCALAR_NODE) {
+			emb_ydoc_err(y, item, "'paths' entries must be scalars");
+			continue;
+		}
+		s = emb_ydoc_str(y, item, "paths");
+		if (s && emb_glob_check(s, &why))
+			emb_ydoc_err(y, item, "bad glob '%s': %s", emb_ydoc_q(y, s), why);
+		else if (s && (v->paths[v->n_paths] = dup_or_oom(y, item, s)))
+			v->n_paths++;
+	}
+}
+
 static void parse_vendor(struct emb_ydoc *y, yaml_node_t *map, struct emb_vendor *v)
 {
 	yaml_node_t *vals[V_NKEYS];
-	int n_sha, n_conn;
+	int n_sha, n_conn, n_paths;
 
-	emb_ydoc_map(y, map, vendor_keys, V_NKEYS, BIT(V_NAME), BIT(V_PATHS), vals);
+	emb_ydoc_map(y, map, vendor_keys, V_NKEYS, BIT(V_NAME), 0, vals);
 	if (vals[V_NAME])
 		v->name = dup_string(y, vals[V_NAME], "name");
 	if (vals[V_SHA256])
 		parse_sha256s(y, vals[V_SHA256], v);
 	if (vals[V_CONNECT])
 		parse_connect(y, vals[V_CONNECT], v);
-	/* With 'paths' the error is that it is not supported yet, said already. */
+	if (vals[V_PATHS])
+		parse_globs(y, vals[V_PATHS], v);
+	/* A list of the wrong type was reported already. */
 	n_sha = count_items(vals[V_SHA256]);
 	n_conn = count_items(vals[V_CONNECT]);
-	if (vals[V_PATHS] || n_sha < 0 || n_conn < 0 || n_sha + n_conn > 0)
+	n_paths = count_items(vals[V_PATHS]);
+	if (n_sha < 0 || n_conn < 0 || n_paths < 0 || n_sha + n_conn + n_paths > 0)
 		return;
 	if (v->name)
-		emb_ydoc_err(y, map, "vendor '%s' bans nothing: give sha256 or connect",
+		emb_ydoc_err(y, map, "vendor '%s' bans nothing: give sha256, paths or connect",
 			     emb_ydoc_q(y, v->name));
 	else
-		emb_ydoc_err(y, map, "vendor bans nothing: give sha256 or connect");
+		emb_ydoc_err(y, map, "vendor bans nothing: give sha256, paths or connect");
 }
 
 static void parse_vendors(struct emb_ydoc *y, yaml_node_t *seq, struct emb_policy *p)
@@ -813,7 +415,7 @@ static void parse_vendors(struct emb_ydoc *y, yaml_node_t *seq, struct emb_polic
 	if (!p->vendors)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = seq_item(y, seq, i);
+		yaml_node_t *item = emb_ydoc_item(y, seq, i);
 
 		if (item->type != YAML_MAPPING_NODE) {
 			emb_ydoc_err(y, item, "'vendors' entries must be mappings");
@@ -837,16 +439,165 @@ static void parse_levels(struct emb_ydoc *y, yaml_node_t **vals, const struct em
 			     emb_level_name(sc, p->audit), emb_level_name(sc, p->enforce));
 }
 
-static void parse_policy(struct emb_ydoc *y, yaml_node_t *root, struct emb_policy *p)
+/* "DD" at s: two digits; returns the value or -1. */
+static int two_digits(const char *s)
+{
+	return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) ?
+		       (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+/*
+ * The instant of a date "YYYY-MM-DD" (midnight UTC) or a UTC time
+ * "YYYY-MM-DDTHH:MM:SSZ" (for a deadline at a given hour), or -1 when the
+ * text has neither form. *real is cleared for a day or time that does not
+ * exist (2017-02-30, 24:00:00).
+ */
+static time_t parse_instant(const char *s, int *real)
+{
+	size_t len = strlen(s);
+	struct tm tm = { 0 };
+	int year;
+
+	*real = 1;
+	if ((len != 10 && len != 20) || strspn(s, "0123456789") != 4 || s[4] != '-' ||
+	    two_digits(s + 5) < 0 || s[7] != '-' || two_digits(s + 8) < 0)
+		return -1;
+	if (len == 20 && (s[10] != 'T' || two_digits(s + 11) < 0 || s[13] != ':' ||
+			  two_digits(s + 14) < 0 || s[16] != ':' || two_digits(s + 17) < 0 ||
+			  s[19] != 'Z'))
+		return -1;
+	year = atoi(s);
+	tm.tm_year = year - 1900;
+	tm.tm_mon = two_digits(s + 5) - 1;
+	tm.tm_mday = two_digits(s + 8);
+	if (len == 20) {
+		tm.tm_hour = two_digits(s + 11);
+		tm.tm_min = two_digits(s + 14);
+		tm.tm_sec = two_digits(s + 17);
+	}
+	/* timegm normalises 2017-02-30 to 2017-03-02: a changed field is a
+	 * day (or time) that does not exist. */
+	{
+		struct tm want = tm;
+		time_t t = timegm(&tm);
+
+		if (year == 0 || tm.tm_year != want.tm_year || tm.tm_mon != want.tm_mon ||
+		    tm.tm_mday != want.tm_mday || tm.tm_hour != want.tm_hour ||
+		    tm.tm_min != want.tm_min || tm.tm_sec != want.tm_sec)
+			*real = 0;
+		return t;
+	}
+}
+
+/*
+ * enforce_from: YYYY-MM-DD exactly (ISO 8601 calendar date), a real date,
+ * taken as midnight UTC; or YYYY-MM-DDTHH:MM:SSZ for a deadline at a given
+ * UTC time. Instants at or before the epoch mean "already".
+ */
+static void parse_enforce_from(struct emb_ydoc *y, yaml_node_t *n, struct emb_policy *p)
+{
+	const char *s = emb_ydoc_str(y, n, "enforce_from");
+	time_t t;
+	int real;
+
+	if (!s)
+		return;
+	t = parse_instant(s, &real);
+	if (t == -1 && real) {
+		emb_ydoc_err(y, n, "bad date '%s': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", emb_ydoc_q(y, s));
+		return;
+	}
+	if (!real) {
+		emb_ydoc_err(y, n, "bad date '%s': not a calendar date", emb_ydoc_q(y, s));
+		return;
+	}
+	p->enforce_from = t > 0 ? t : 0;
+}
+
+static void parse_contain(struct emb_ydoc *y, yaml_node_t *map, struct emb_policy *p)
+{
+	yaml_node_t *vals[CT_NKEYS];
+	int count;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		emb_ydoc_err(y, map, "'contain' must be a mapping");
+		return;
+	}
+	emb_ydoc_map(y, map, contain_keys, CT_NKEYS, BIT(CT_ALLOW), 0, vals);
+	if (!vals[CT_ALLOW])
+		return;
+	/* An empty list cuts everything but loopback. */
+	count = emb_ydoc_seq(y, vals[CT_ALLOW], "allow", 0);
+	if (count <= 0)
+		return;
+	p->allow = calloc_or_oom(y, vals[CT_ALLOW], (size_t)count, sizeof(*p->allow));
+	if (!p->allow)
+		return;
+	for (int i = 0; i < count; i++) {
+		yaml_node_t *item = emb_ydoc_item(y, vals[CT_ALLOW], i);
+
+		if (item->type != YAML_MAPPING_NODE) {
+			emb_ydoc_err(y, item, "'allow' entries must be mappings");
+			continue;
+		}
+		parse_rule(y, item, &p->allow[p->n_allow++], 0);
+	}
+}
+
+/* The key node of name in a mapping, or NULL. */
+static yaml_node_t *key_node(struct emb_ydoc *y, yaml_node_t *map, const char *name)
+{
+	yaml_node_pair_t *pair;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = emb_ydoc_node(y, pair->key);
+
+		if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, name))
+			return k;
+	}
+	return NULL;
+}
+
+static void parse_vendor_policy(struct emb_ydoc *y, yaml_node_t **vals,
+				const struct emb_scheme_set *schemes, struct emb_policy *p)
+{
+	const struct emb_scheme *sc = NULL;
+
+	if (vals[P_SCHEME])
+		sc = parse_scheme(y, vals[P_SCHEME], schemes);
+	if (sc)
+		p->scheme = dup_or_oom(y, vals[P_SCHEME], sc->name);
+	parse_levels(y, vals, sc, p);
+	if (vals[P_ENFORCE_FROM])
+		parse_enforce_from(y, vals[P_ENFORCE_FROM], p);
+	if (vals[P_VENDORS])
+		parse_vendors(y, vals[P_VENDORS], p);
+}
+
+static void parse_contain_policy(struct emb_ydoc *y, yaml_node_t *root, yaml_node_t **vals,
+				 struct emb_policy *p)
+{
+	for (int i = 0; i < P_NKEYS; i++)
+		if ((CONTAIN_FORBIDDEN & BIT(i)) && vals[i])
+			emb_ydoc_err(y, key_node(y, root, policy_keys[i]),
+				     "key '%s' is not allowed in a containment policy", policy_keys[i]);
+	parse_contain(y, vals[P_CONTAIN], p);
+}
+
+static void parse_policy(struct emb_ydoc *y, yaml_node_t *root, const struct emb_scheme_set *schemes,
+			 struct emb_policy *p)
 {
 	yaml_node_t *vals[P_NKEYS];
-	const struct emb_scheme *sc = NULL;
 
 	if (root->type != YAML_MAPPING_NODE) {
 		emb_ydoc_err(y, root, "policy must be a mapping");
 		return;
 	}
-	emb_ydoc_map(y, root, policy_keys, P_NKEYS, POLICY_REQUIRED, POLICY_LATER, vals);
+	/* 'contain' makes it a containment policy, with other required keys. */
+	if (key_node(y, root, "contain"))
+		p->kind = EMB_POLICY_CONTAIN;
+	emb_ydoc_map(y, root, policy_keys, P_NKEYS,
+		     p->kind == EMB_POLICY_CONTAIN ? CONTAIN_REQUIRED : VENDOR_REQUIRED, 0, vals);
 	if (vals[P_EMBARGO])
 		parse_version(y, vals[P_EMBARGO]);
 	if (vals[P_ID])
@@ -855,17 +606,15 @@ static void parse_policy(struct emb_ydoc *y, yaml_node_t *root, struct emb_polic
 		p->title = dup_string(y, vals[P_TITLE], "title");
 	if (vals[P_REFERENCE])
 		p->reference = dup_string(y, vals[P_REFERENCE], "reference");
-	if (vals[P_SCHEME])
-		sc = parse_scheme(y, vals[P_SCHEME]);
-	if (sc)
-		p->scheme = dup_or_oom(y, vals[P_SCHEME], sc->name);
-	parse_levels(y, vals, sc, p);
-	if (vals[P_VENDORS])
-		parse_vendors(y, vals[P_VENDORS], p);
+	if (p->kind == EMB_POLICY_CONTAIN)
+		parse_contain_policy(y, root, vals, p);
+	else
+		parse_vendor_policy(y, vals, schemes, p);
 }
 
-int emb_policy_parse_buf(const char *name, const char *buf, size_t len, struct emb_policy *out,
-			 struct emb_diag *diag)
+int emb_policy_parse_buf_for(const char *name, const char *buf, size_t len,
+			     const struct emb_scheme_set *schemes, struct emb_policy *out,
+			     struct emb_diag *diag)
 {
 	struct emb_policy p = { .enforce = -1, .audit = -1 };
 	struct emb_ydoc *y;
@@ -881,7 +630,7 @@ int emb_policy_parse_buf(const char *name, const char *buf, size_t len, struct e
 		return -1;
 	root = emb_ydoc_root(y);
 	if (root)
-		parse_policy(y, root, &p);
+		parse_policy(y, root, schemes, &p);
 	else if (!emb_ydoc_nerr(y))
 		emb_ydoc_err_at(y, 1, 1, "empty policy");
 	p.file = dup_or_oom(y, root, name);
@@ -893,7 +642,8 @@ int emb_policy_parse_buf(const char *name, const char *buf, size_t len, struct e
 	return 0;
 }
 
-int emb_policy_parse_file(const char *path, struct emb_policy *out, struct emb_diag *diag)
+int emb_policy_parse_file_for(const char *path, const struct emb_scheme_set *schemes,
+			      struct emb_policy *out, struct emb_diag *diag)
 {
 	char *buf;
 	size_t len;
@@ -902,16 +652,37 @@ int emb_policy_parse_file(const char *path, struct emb_policy *out, struct emb_d
 	memset(out, 0, sizeof(*out));
 	if (emb_ydoc_read_file(path, "policy", 0, &buf, &len, diag))
 		return -1;
-	rc = emb_policy_parse_buf(path, buf, len, out, diag);
+	rc = emb_policy_parse_buf_for(path, buf, len, schemes, out, diag);
 	free(buf);
 	return rc;
 }
 
+int emb_policy_parse_buf(const char *name, const char *buf, size_t len, struct emb_policy *out,
+			 struct emb_diag *diag)
+{
+	return emb_policy_parse_buf_for(name, buf, len, NULL, out, diag);
+}
+
+int emb_policy_parse_file(const char *path, struct emb_policy *out, struct emb_diag *diag)
+{
+	return emb_policy_parse_file_for(path, NULL, out, diag);
+}
+
+static void rules_free(struct emb_connect_rule *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].ports);
+		free(r[i].host);
+	}
+	free(r);
+}
+
 static void vendor_free(struct emb_vendor *v)
 {
-	for (size_t i = 0; i < v->n_connect; i++)
-		free(v->connect[i].ports);
-	free(v->connect);
+	rules_free(v->connect, v->n_connect);
+	for (size_t i = 0; i < v->n_paths; i++)
+		free(v->paths[i]);
+	free(v->paths);
 	free(v->sha256);
 	free(v->name);
 }
@@ -923,6 +694,7 @@ void emb_policy_free(struct emb_policy *p)
 	for (size_t i = 0; i < p->n_vendors; i++)
 		vendor_free(&p->vendors[i]);
 	free(p->vendors);
+	rules_free(p->allow, p->n_allow);
 	free(p->file);
 	free(p->id);
 	free(p->title);
@@ -1021,44 +793,93 @@ static int check_unique_id(const struct emb_policy_set *set, const struct emb_po
 	return 0;
 }
 
-static int set_add_file(struct emb_policy_set *set, const char *path, struct emb_diag *diag)
+/* Read once; verify those very bytes when a keyring is given; parse them. */
+static int set_add_file(struct emb_policy_set *set, const struct emb_scheme_set *schemes,
+			const struct emb_keyring *kr, const char *path, struct emb_diag *diag)
 {
 	struct emb_policy *p = &set->policies[set->n];
+	char *buf;
+	size_t len;
 	int rc;
 
-	if (emb_policy_parse_file(path, p, diag))
+	memset(p, 0, sizeof(*p));
+	if (emb_ydoc_read_file(path, "policy", 0, &buf, &len, diag))
+		return -1;
+	rc = kr ? emb_sig_verify_with(kr, path, buf, len, NULL, diag) : 0;
+	if (!rc)
+		rc = emb_policy_parse_buf_for(path, buf, len, schemes, p, diag);
+	free(buf);
+	if (rc)
 		return -1;
 	rc = check_unique_id(set, p, diag);
 	set->n++;
 	return rc;
 }
 
-int emb_policy_set_load(struct emb_policy_set *set, const char *const *files, size_t n_files,
-			const char *dir, struct emb_diag *diag)
+/* The keyring for a host that requires signed policies, else none. */
+static int set_keyring(const struct emb_host *host, const char *keys_dir, struct emb_keyring *kr,
+		       int *have, struct emb_diag *diag)
 {
+	*have = 0;
+	if (!host || !host->require_signed)
+		return 0;
+	if (!keys_dir) {
+		emb_diag_add(diag, "require_signed is set but no keys directory is given");
+		return -1;
+	}
+	if (emb_keyring_load(kr, keys_dir, diag, NULL))
+		return -1;
+	*have = 1;
+	return 0;
+}
+
+int emb_policy_set_load_signed(struct emb_policy_set *set, const struct emb_host *host,
+			       const char *keys_dir, const char *const *files, size_t n_files,
+			       const char *dir, struct emb_diag *diag)
+{
+	const struct emb_scheme_set *schemes = host ? &host->schemes : NULL;
+	struct emb_keyring kr = { 0 };
 	char **names = NULL;
 	size_t n_names = 0;
-	int failed = 0;
+	int failed = 0, have_kr;
 
 	memset(set, 0, sizeof(*set));
+	if (set_keyring(host, keys_dir, &kr, &have_kr, diag))
+		return -1;
 	if (dir && list_policy_dir(dir, &names, &n_names, diag))
 		failed = 1;
 	set->policies = calloc(n_files + n_names + 1, sizeof(*set->policies));
 	if (!set->policies) {
 		emb_diag_add(diag, "out of memory loading policies");
-		free_names(names, n_names);
-		return -1;
+		failed = 1;
+		goto out;
 	}
 	for (size_t i = 0; i < n_files; i++)
-		failed |= !!set_add_file(set, files[i], diag);
+		failed |= !!set_add_file(set, schemes, have_kr ? &kr : NULL, files[i], diag);
 	for (size_t i = 0; i < n_names; i++)
-		failed |= !!set_add_file(set, names[i], diag);
+		failed |= !!set_add_file(set, schemes, have_kr ? &kr : NULL, names[i], diag);
+out:
 	free_names(names, n_names);
+	if (have_kr)
+		emb_keyring_free(&kr);
 	if (failed) {
 		emb_policy_set_free(set);
 		return -1;
 	}
 	return 0;
+}
+
+int emb_policy_set_load_for(struct emb_policy_set *set, const struct emb_host *host,
+			    const char *const *files, size_t n_files, const char *dir,
+			    struct emb_diag *diag)
+{
+	return emb_policy_set_load_signed(set, host, NULL, files, n_files, dir, diag);
+}
+
+int emb_policy_set_load(struct emb_policy_set *set, const char *const *files, size_t n_files,
+			const char *dir, struct emb_diag *diag)
+{
+	return emb_policy_set_load_for(set, NULL, files, n_files, dir, diag);
 }
 
 void emb_policy_set_free(struct emb_policy_set *set)
@@ -1075,10 +896,15 @@ void emb_policy_set_free(struct emb_policy_set *set)
 /* Modes                                                                      */
 /* ------------------------------------------------------------------------ */
 
-int emb_policy_mode(const struct emb_policy *p, const struct emb_host *h, enum emb_mode *mode,
-		    struct emb_diag *diag)
+int emb_policy_mode(const struct emb_policy *p, const struct emb_host *h, time_t now,
+		    enum emb_mode *mode, struct emb_diag *diag)
 {
 	*mode = EMB_MODE_OFF;
+	/* Containment is an incident response: it applies at any level. */
+	if (p->kind == EMB_POLICY_CONTAIN) {
+		*mode = EMB_MODE_ENFORCE;
+		return 0;
+	}
 	/* Unmarked: below every level, so neither enforced nor audited. */
 	if (!h->scheme || h->level == EMB_LEVEL_UNMARKED)
 		return 0;
@@ -1088,10 +914,18 @@ int emb_policy_mode(const struct emb_policy *p, const struct emb_host *h, enum e
 		return -1;
 	}
 	if (h->level >= p->enforce)
-		*mode = EMB_MODE_ENFORCE;
+		*mode = p->enforce_from > now ? EMB_MODE_AUDIT : EMB_MODE_ENFORCE;
 	else if (p->audit >= 0 && h->level >= p->audit)
 		*mode = EMB_MODE_AUDIT;
 	return 0;
+}
+
+time_t emb_policy_next_change(const struct emb_policy *p, const struct emb_host *h, time_t now)
+{
+	if (p->kind != EMB_POLICY_VENDOR || !h->scheme || h->level == EMB_LEVEL_UNMARKED ||
+	    strcmp(p->scheme, h->scheme) || h->level < p->enforce || p->enforce_from <= now)
+		return 0;
+	return p->enforce_from;
 }
 
 const char *emb_mode_name(enum emb_mode m)

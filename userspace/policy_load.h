@@ -3,20 +3,41 @@
 #ifndef EMBARGO_POLICY_LOAD_H
 #define EMBARGO_POLICY_LOAD_H
 
+#include <time.h>
+
 #include "compile.h"
 #include "options.h"
 #include "policy.h"
+#include "resolve.h"
 
 struct emb_loaded {
 	struct emb_host host;
 	struct emb_policy_set set;
+	struct emb_dns_table dns; /* empty until emb_loaded_resolve() */
 	struct emb_compiled compiled;
 	const char *host_level; /* "SECRET", "UNMARKED", ... */
+	time_t now;             /* compiled for this instant */
 };
 
-/* Read --host/--classification and --policy/--policy-dir, then compile.
- * On error every message is in diag and l holds nothing. */
+/* Read --host/--classification and --policy/--policy-dir, then compile for
+ * now (time(NULL)) with no connect[].host resolved (pending). On error
+ * every message is in diag and l holds nothing. */
 int emb_loaded_init(struct emb_loaded *l, const struct emb_opts *o, struct emb_diag *diag);
+
+/*
+ * Compile again for now with the DNS table as it is: at
+ * emb_compiled_next_change() (an enforce_from date), or after
+ * emb_dns_refresh(&l->dns, ...) reported a change. Rule ids stay the same
+ * (one rule per sha256, connect entry and glob, whatever the mode or the
+ * addresses). -1 with messages in diag; l then keeps the previous compile.
+ */
+int emb_loaded_recompile(struct emb_loaded *l, time_t now, struct emb_diag *diag);
+
+/* Resolve the connect[].host names with the system resolver (blocking) and
+ * recompile for time(NULL). A name that does not resolve is no error: it
+ * stays in l->compiled.pending_hosts (l->dns has the reason). */
+int emb_loaded_resolve(struct emb_loaded *l, struct emb_diag *diag);
+
 void emb_loaded_free(struct emb_loaded *l);
 
 #endif

@@ -48,4 +48,55 @@ expect "test: bad endpoint -> usage error" 2 "$EMBARGO" test "${P[@]}" --classif
 expect "test: both --exec and --connect -> usage error" 2 "$EMBARGO" test "${P[@]}" --exec /bin/true --connect 127.0.0.1
 out=$("$EMBARGO" test "${P[@]}" --classification SECRET --connect 203.0.113.9:443)
 check "test: names policy and vendor" test "$out" = "deny: connect 203.0.113.9:443 (host SECRET): policy demo-banned-vendor, vendor Example Vendor Ltd"
+# enforce_from: a date in the past enforces, one far in the future audits.
+sed 's/^audit: OFFICIAL/audit: OFFICIAL\nenforce_from: 2017-12-12/' "$DEMO" > "$T/past.yaml"
+sed 's/^audit: OFFICIAL/audit: OFFICIAL\nenforce_from: 9999-12-31/' "$DEMO" > "$T/future.yaml"
+expect "test: enforce_from in the past, SECRET -> deny" 10 "$EMBARGO" test --policy "$T/past.yaml" --classification SECRET --exec "$VENDOR_AGENT"
+expect "test: enforce_from far ahead, SECRET -> audit" 11 "$EMBARGO" test --policy "$T/future.yaml" --classification SECRET --exec "$VENDOR_AGENT"
+expect "test: enforce_from far ahead, network -> audit" 11 "$EMBARGO" test --policy "$T/future.yaml" --classification SECRET --connect 203.0.113.9:443
+expect "test: enforce_from far ahead, OFFICIAL -> audit" 11 "$EMBARGO" test --policy "$T/future.yaml" --classification OFFICIAL --exec "$VENDOR_AGENT"
+sed 's/^audit: OFFICIAL/audit: OFFICIAL\nenforce_from: 2017-02-30/' "$DEMO" > "$T/baddate.yaml"
+line=$(grep -n '^enforce_from:' "$T/baddate.yaml" | cut -d: -f1)
+out=$("$EMBARGO" check "$T/baddate.yaml")
+check "check: bad date is an error (exit $?)" grep -qxF "$T/baddate.yaml:$line:15: bad date '2017-02-30': not a calendar date" <<<"$out"
+
+# paths: a glob bans a file by where it is; the hash still decides first.
+R=$(realpath "$T")
+mkdir -p "$R/vendor/bin"
+cp /bin/true "$R/vendor/bin/agent"
+printf '%s\n' 'embargo: 1' 'id: path-ban' 'scheme: uk-gsc' 'enforce: SECRET' 'audit: OFFICIAL' \
+	'vendors:' '  - name: Path Vendor' "    paths: ['$R/vendor/**']" > "$T/paths.yaml"
+out=$("$EMBARGO" check "$T/paths.yaml")
+check "check: path glob policy summary" test "$out" = "$T/paths.yaml: ok: policy path-ban, 1 vendor, 0 sha256, 0 connect rules, 1 path glob"
+expect "test: exec under a banned glob -> deny" 10 "$EMBARGO" test --policy "$T/paths.yaml" --classification SECRET --exec "$R/vendor/bin/agent"
+expect "test: exec under a banned glob, OFFICIAL -> audit" 11 "$EMBARGO" test --policy "$T/paths.yaml" --classification OFFICIAL --exec "$R/vendor/bin/agent"
+expect "test: exec outside the glob -> allow" 0 "$EMBARGO" test --policy "$T/paths.yaml" --classification SECRET --exec /bin/true
+out=$(cd "$R/vendor" && "$EMBARGO" test --policy "$T/paths.yaml" --classification SECRET --exec bin/agent)
+check "test: glob match reported, relative path canonicalised" grep -qE "^deny: exec bin/agent \(sha256 [0-9a-f]{64}\) \(host SECRET\): policy path-ban, vendor Path Vendor, path glob $R/vendor/\*\*\$" <<<"$out"
+sed "s|^    paths: .*|    paths: ['/opt/[x']|" "$T/paths.yaml" > "$T/badglob.yaml"
+out=$("$EMBARGO" check "$T/badglob.yaml")
+check "check: bad glob is an error (exit $?)" grep -qxF "$T/badglob.yaml:8:13: bad glob '/opt/[x': unclosed '['" <<<"$out"
+
+# Containment policies: validated by check; enforcing anywhere, no vendor rules.
+printf '%s\n' 'embargo: 1' 'id: ir-contain-2026-11-23' 'contain:' '  allow:' '    - cidr: 192.0.2.10/32' \
+	'      ports: [22, 443]' '    - cidr: 2001:db8::/32' > "$T/contain.yaml"
+out=$("$EMBARGO" check "$T/contain.yaml")
+check "check: containment policy (exit $?)" test "$out" = "$T/contain.yaml: ok: containment policy ir-contain-2026-11-23, 2 allow rules"
+printf 'embargo: 1\nid: c\ncontain:\n  allow: []\nvendors: []\n' > "$T/badcontain.yaml"
+out=$("$EMBARGO" check "$T/badcontain.yaml")
+check "check: vendors in a containment policy is an error (exit $?)" grep -qxF "$T/badcontain.yaml:5:1: key 'vendors' is not allowed in a containment policy" <<<"$out"
+expect "test: containment beside the demo, demo still denies" 10 "$EMBARGO" test "${P[@]}" --policy "$T/contain.yaml" --classification SECRET --exec "$VENDOR_AGENT"
+
+# Custom schemes from the host tag.
+printf 'scheme: acme\nclassification: RESTRICTED\nschemes:\n  acme: [PUBLIC, INTERNAL, RESTRICTED]\n' > "$T/acme-host.yaml"
+sed 's/^scheme: uk-gsc/scheme: acme/; s/^enforce: SECRET/enforce: RESTRICTED/; s/^audit: OFFICIAL/audit: INTERNAL/' "$DEMO" > "$T/acme.yaml"
+sline=$(grep -n '^scheme:' "$T/acme.yaml" | cut -d: -f1)
+out=$("$EMBARGO" check --host "$T/acme-host.yaml" "$T/acme.yaml")
+check "check: custom scheme with --host (exit $?)" grep -qF "$T/acme.yaml: ok: policy demo-banned-vendor" <<<"$out"
+out=$("$EMBARGO" check --host "$T/unmarked.yaml" "$T/acme.yaml")
+check "check: custom scheme unknown without it (exit $?)" grep -qxF "$T/acme.yaml:$sline:9: unknown scheme 'acme'" <<<"$out"
+expect "test: custom scheme, host at enforce -> deny" 10 "$EMBARGO" test --host "$T/acme-host.yaml" --policy "$T/acme.yaml" --exec "$VENDOR_AGENT"
+expect "test: custom scheme, --classification internal -> audit" 11 "$EMBARGO" test --host "$T/acme-host.yaml" --classification internal --policy "$T/acme.yaml" --exec "$VENDOR_AGENT"
+out=$("$EMBARGO" test --host "$T/acme-host.yaml" --policy "$T/acme.yaml" --connect 203.0.113.9:443)
+check "test: custom scheme names the host level" test "$out" = "deny: connect 203.0.113.9:443 (host RESTRICTED): policy demo-banned-vendor, vendor Example Vendor Ltd"
 summary "cli check/test"

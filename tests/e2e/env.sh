@@ -10,7 +10,7 @@ AGENT_PID=
 
 e2e_cleanup() {
 	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
-	[ -d "$PIN" ] && "$EMBARGO" unload --pin-dir "$PIN" >/dev/null 2>&1
+	[ -d "$PIN" ] && "$EMBARGO" unload --pin-dir "$PIN" --log "$LOG" >/dev/null 2>&1
 	if [ -d "$CG" ]; then
 		# Move stragglers out, then remove the cgroup.
 		while read -r p; do echo "$p" > "$(cgroup2_root)/cgroup.procs" 2>/dev/null; done < "$CG/cgroup.procs"
@@ -72,7 +72,7 @@ YAML
 # policy is in force.
 start_agent() {
 	"$EMBARGO" run --host "$T/host.yaml" --policy "$T/policy.yaml" --log "$LOG" \
-		--pin-dir "$PIN" --cgroup "$CG" "$@" 2> "$T/agent.err" &
+		--pin-dir "$PIN" --cgroup "$CG" --state-dir "$T/state" "$@" 2> "$T/agent.err" &
 	AGENT_PID=$!
 	if ! wait_for "$LOG" '"event":"policy","action":"loaded"' 60; then
 		echo "agent did not load; stderr:"; cat "$T/agent.err"

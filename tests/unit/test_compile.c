@@ -132,6 +132,36 @@ static void test_net_pushdown(void **state)
 	teardown(&f);
 }
 
+/* 0.0.0.0/0 and ::/0 share their address bytes: they must stay two
+ * prefixes, and neither may pass its rules to the other family. */
+static void test_net_families_apart(void **state)
+{
+	struct fixture f = { 0 };
+	const char *texts[] = {
+		"embargo: 1\nid: fam\nscheme: uk-gsc\nenforce: SECRET\n"
+		"vendors:\n  - name: V\n    connect:\n"
+		"      - cidr: 0.0.0.0/0\n        ports: [13000]\n        proto: tcp\n"
+		"      - cidr: ::/0\n        ports: [15000]\n        proto: udp\n"
+		"      - cidr: 2001:db8::/32\n        ports: [443]\n",
+	};
+
+	(void)state;
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_ok(&f);
+	assert_int_equal(f.c.n_net4, 1);
+	assert_int_equal(f.c.n_net6, 2);
+	assert_int_equal(net_action(&f.c, "192.0.2.1", 13000, EMB_PROTO_TCP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "192.0.2.1", 15000, EMB_PROTO_UDP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "2001:db9::1", 15000, EMB_PROTO_UDP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "2001:db9::1", 13000, EMB_PROTO_TCP), EMB_ACT_NONE);
+	/* The /32 inherits ::/0's rule, not 0.0.0.0/0's. */
+	assert_int_equal(net_action(&f.c, "2001:db8::1", 15000, EMB_PROTO_UDP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "2001:db8::1", 443, EMB_PROTO_TCP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "2001:db8::1", 13000, EMB_PROTO_TCP), EMB_ACT_NONE);
+	teardown(&f);
+}
+
 /* The classification gates the action: deny, audit, nothing. */
 static void test_gating(void **state)
 {
@@ -215,13 +245,223 @@ static void test_too_many_rules(void **state)
 	teardown(&f);
 }
 
+/* 2030-01-01T00:00:00Z */
+#define DEADLINE ((time_t)1893456000)
+
+static const char *const POLICY_DEADLINE =
+	"embargo: 1\nid: late\nscheme: uk-gsc\nenforce: SECRET\naudit: OFFICIAL\n"
+	"enforce_from: 2030-01-01\n"
+	"vendors:\n  - name: V\n    sha256: [" SHA_A "]\n    connect:\n      - cidr: 10.0.0.0/8\n";
+
+static void compile_at_ok(struct fixture *f, time_t now, const struct emb_dns_table *dns)
+{
+	struct emb_diag d = { 0 };
+	int rc = emb_compile_at(&f->set, &f->host, now, dns, &f->c, &d);
+
+	for (size_t k = 0; k < d.n; k++)
+		print_error("%s\n", d.msgs[k]);
+	emb_diag_free(&d);
+	assert_int_equal(rc, 0);
+}
+
+/* Before enforce_from an enforce-level host audits; from it on, denies. */
+static void test_enforce_from(void **state)
+{
+	static const struct {
+		const char *level;
+		time_t now;
+		uint32_t want;
+		enum emb_mode mode;
+		time_t next;
+	} cases[] = {
+		{ "SECRET", DEADLINE - 1, EMB_ACT_AUDIT, EMB_MODE_AUDIT, DEADLINE },
+		{ "SECRET", DEADLINE, EMB_ACT_DENY, EMB_MODE_ENFORCE, 0 },
+		{ "TOP SECRET", 0, EMB_ACT_AUDIT, EMB_MODE_AUDIT, DEADLINE },
+		{ "OFFICIAL", DEADLINE - 1, EMB_ACT_AUDIT, EMB_MODE_AUDIT, 0 },
+		{ NULL, DEADLINE - 1, EMB_ACT_NONE, EMB_MODE_OFF, 0 },
+	};
+	const char *texts[] = { POLICY_DEADLINE };
+	uint8_t a[32];
+
+	(void)state;
+	hex(SHA_A, a);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct emb_verdict *v;
+		struct fixture f = { 0 };
+
+		load_set(&f, texts, 1);
+		set_host(&f, cases[i].level);
+		compile_at_ok(&f, cases[i].now, NULL);
+		assert_int_equal(f.c.states[0].mode, cases[i].mode);
+		assert_int_equal(net_action(&f.c, "10.1.2.3", 443, EMB_PROTO_TCP), cases[i].want);
+		v = emb_compiled_hash_verdict(&f.c, a);
+		assert_int_equal(v ? v->action : EMB_ACT_NONE, cases[i].want);
+		assert_int_equal(emb_compiled_next_change(&f.c), cases[i].next);
+		assert_int_equal(f.c.now, cases[i].now);
+		teardown(&f);
+	}
+}
+
+/* The earliest pending deadline among several policies. */
+static void test_next_change_earliest(void **state)
+{
+	const char *texts[] = {
+		POLICY_DEADLINE,
+		"embargo: 1\nid: sooner\nscheme: uk-gsc\nenforce: SECRET\nenforce_from: 2029-06-30\n"
+		"vendors:\n  - name: W\n    sha256: [" SHA_B "]\n",
+		"embargo: 1\nid: past\nscheme: uk-gsc\nenforce: SECRET\nenforce_from: 2017-12-12\n"
+		"vendors:\n  - name: X\n    sha256: [" SHA_B "]\n",
+	};
+	struct fixture f = { 0 };
+
+	(void)state;
+	load_set(&f, texts, 3);
+	set_host(&f, "SECRET");
+	compile_at_ok(&f, DEADLINE - 400 * 86400, NULL);
+	assert_int_equal(emb_compiled_next_change(&f.c), 1877472000); /* 2029-06-30 */
+	assert_int_equal(f.c.states[2].mode, EMB_MODE_ENFORCE);
+	teardown(&f);
+}
+
+static void test_paths(void **state)
+{
+	const char *texts[] = {
+		"embargo: 1\nid: audit-paths\nscheme: uk-gsc\nenforce: TOP SECRET\naudit: SECRET\n"
+		"vendors:\n  - name: A\n    paths: ['/opt/**', /usr/bin/kl*]\n",
+		"embargo: 1\nid: deny-paths\nscheme: uk-gsc\nenforce: SECRET\n"
+		"vendors:\n  - name: B\n    paths: [/opt/kaspersky/**]\n",
+	};
+	struct fixture f = { 0 };
+	const struct emb_rule *r;
+	struct emb_verdict v;
+
+	(void)state;
+	load_set(&f, texts, 2);
+	set_host(&f, "SECRET");
+	compile_at_ok(&f, 0, NULL);
+	assert_int_equal(f.c.n_paths, 3);
+	assert_int_equal(f.c.n_hashes, 0);
+	v = emb_compiled_path_verdict(&f.c, "/opt/kaspersky/bin/kesl");
+	assert_int_equal(v.action, EMB_ACT_DENY);
+	r = emb_compiled_rule(&f.c, v.rule_id);
+	assert_int_equal(r->kind, EMB_RULE_PATH);
+	assert_string_equal(r->glob, "/opt/kaspersky/**");
+	assert_string_equal(r->policy->id, "deny-paths");
+	v = emb_compiled_path_verdict(&f.c, "/opt/other/x");
+	assert_int_equal(v.action, EMB_ACT_AUDIT);
+	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id)->glob, "/opt/**");
+	v = emb_compiled_path_verdict(&f.c, "/usr/bin/klnagent");
+	assert_int_equal(v.action, EMB_ACT_AUDIT);
+	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id)->glob, "/usr/bin/kl*");
+	v = emb_compiled_path_verdict(&f.c, "/usr/bin/ls");
+	assert_int_equal(v.action, EMB_ACT_NONE);
+	teardown(&f);
+
+	/* off on this host: no path rules */
+	load_set(&f, texts, 2);
+	set_host(&f, "OFFICIAL");
+	compile_at_ok(&f, 0, NULL);
+	assert_int_equal(f.c.n_paths, 0);
+	assert_int_equal(emb_compiled_path_verdict(&f.c, "/opt/kaspersky/x").action, EMB_ACT_NONE);
+	teardown(&f);
+}
+
+static const char *const POLICY_HOSTS =
+	"embargo: 1\nid: hosts\nscheme: uk-gsc\nenforce: SECRET\n"
+	"vendors:\n  - name: V\n    connect:\n"
+	"      - host: upd.example.com\n        ports: [443]\n        proto: tcp\n"
+	"      - host: never.example.com\n"
+	"      - cidr: 198.51.100.0/24\n";
+
+/* A fake resolver's table: /32 and /128 rules carrying the name. */
+static void test_host_rules(void **state)
+{
+	const char *texts[] = { POLICY_HOSTS };
+	struct emb_dns_table dns = { 0 };
+	struct emb_dns_addr a[2] = { { .family = AF_INET, .ttl = 60 }, { .family = AF_INET6, .ttl = 60 } };
+	struct fixture f = { 0 };
+	const struct emb_rule *r;
+	struct emb_verdict v;
+	uint8_t addr[16];
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET, "203.0.113.5", a[0].addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::5", a[1].addr), 1);
+	assert_int_equal(emb_dns_table_set(&dns, "upd.example.com", a, 2, 1060), 0);
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_at_ok(&f, 1000, &dns);
+	assert_int_equal(f.c.n_net4, 2);
+	assert_int_equal(f.c.n_net6, 1);
+	assert_int_equal(f.c.net6[0].key.prefixlen, 128);
+	assert_int_equal(net_action(&f.c, "203.0.113.5", 443, EMB_PROTO_TCP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "203.0.113.5", 443, EMB_PROTO_UDP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "203.0.113.5", 80, EMB_PROTO_TCP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "203.0.113.6", 443, EMB_PROTO_TCP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "2001:db8::5", 443, EMB_PROTO_TCP), EMB_ACT_DENY);
+	assert_int_equal(net_action(&f.c, "::ffff:203.0.113.5", 443, EMB_PROTO_TCP), EMB_ACT_DENY);
+	assert_int_equal(inet_pton(AF_INET, "203.0.113.5", addr), 1);
+	v = emb_compiled_net_verdict(&f.c, AF_INET, addr, 443, EMB_PROTO_TCP);
+	r = emb_compiled_rule(&f.c, v.rule_id);
+	assert_int_equal(r->kind, EMB_RULE_NET);
+	assert_string_equal(r->host, "upd.example.com");
+	assert_int_equal(inet_pton(AF_INET, "198.51.100.7", addr), 1);
+	v = emb_compiled_net_verdict(&f.c, AF_INET, addr, 1, EMB_PROTO_UDP);
+	assert_null(emb_compiled_rule(&f.c, v.rule_id)->host);
+	/* the name the table lacks bans nothing yet and is listed */
+	assert_int_equal(f.c.n_pending_hosts, 1);
+	assert_string_equal(f.c.pending_hosts[0], "never.example.com");
+	teardown(&f);
+
+	/* no table: every host rule pending, the cidr rule still there */
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_at_ok(&f, 1000, NULL);
+	assert_int_equal(f.c.n_net4, 1);
+	assert_int_equal(f.c.n_net6, 0);
+	assert_int_equal(f.c.n_pending_hosts, 2);
+	assert_int_equal(f.c.n_rules, 3);
+	teardown(&f);
+	emb_dns_table_free(&dns);
+}
+
+/* Containment is listed as enforcing on any host and adds no rules here. */
+static void test_containment_states(void **state)
+{
+	const char *texts[] = {
+		POLICY_NET,
+		"embargo: 1\nid: ir\ncontain:\n  allow:\n    - cidr: 192.0.2.10/32\n",
+	};
+	const char *levels[] = { NULL, "OFFICIAL", "TOP SECRET" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct fixture f = { 0 };
+
+		load_set(&f, texts, 2);
+		set_host(&f, levels[i]);
+		compile_ok(&f);
+		assert_int_equal(f.c.n_states, 2);
+		assert_string_equal(f.c.states[1].policy->id, "ir");
+		assert_int_equal(f.c.states[1].mode, EMB_MODE_ENFORCE);
+		assert_int_equal(net_action(&f.c, "192.0.2.10", 22, EMB_PROTO_TCP), EMB_ACT_NONE);
+		teardown(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_net_pushdown),
+		cmocka_unit_test(test_net_families_apart),
 		cmocka_unit_test(test_gating),
 		cmocka_unit_test(test_deny_beats_audit),
 		cmocka_unit_test(test_too_many_rules),
+		cmocka_unit_test(test_enforce_from),
+		cmocka_unit_test(test_next_change_earliest),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_host_rules),
+		cmocka_unit_test(test_containment_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

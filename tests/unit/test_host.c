@@ -234,7 +234,25 @@ static const struct bad_host bad_hosts[] = {
 	{ "classification: [SECRET]\n", "1:17: 'classification' must be a scalar" },
 	{ "unverified: maybe\n", "1:13: unknown value 'maybe' for 'unverified' (expected allow or deny)" },
 	{ "unverified: DENY\n", "1:13: unknown value 'DENY' for 'unverified' (expected allow or deny)" },
-	{ "schemes:\n  acme: [PUBLIC, INTERNAL]\n", "2:3: custom schemes are not supported yet" },
+	/* custom schemes */
+	{ "schemes: [acme]\n", "1:10: 'schemes' must be a mapping" },
+	{ "schemes:\n  Acme: [A]\n", "2:3: invalid scheme name 'Acme': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "schemes:\n  'a b': [A]\n", "2:3: invalid scheme name 'a b': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "schemes:\n  '': [A]\n", "2:3: invalid scheme name '': use 1 to 64 characters of [a-z0-9._-]" },
+	{ "schemes:\n  [a]: [A]\n", "2:3: mapping keys must be scalars" },
+	{ "schemes:\n  uk-gsc: [A, B]\n", "2:3: scheme 'uk-gsc' is built in: give the custom scheme another name" },
+	{ "schemes:\n  nato: [A]\n", "2:3: scheme 'nato' is built in: give the custom scheme another name" },
+	{ "schemes:\n  acme: [A]\n  acme: [B]\n", "3:3: duplicate scheme 'acme'" },
+	{ "schemes:\n  acme: A\n", "2:9: 'acme' must be a sequence" },
+	{ "schemes:\n  acme: []\n", "2:9: 'acme' must not be empty" },
+	{ "schemes:\n  acme: [[A]]\n", "2:10: 'acme' entries must be scalars" },
+	{ "schemes:\n  acme: [PUBLIC, public]\n", "2:18: duplicate level 'public' in scheme acme" },
+	{ "schemes:\n  acme: [TOP SECRET, top_secret]\n", "2:22: duplicate level 'top_secret' in scheme acme" },
+	{ "schemes:\n  acme: ['A/B']\n", "2:10: invalid level 'A/B' in scheme acme: use 1 to 64 characters of [A-Za-z0-9 _.-]" },
+	{ "schemes:\n  acme: ['']\n", "2:10: invalid level '' in scheme acme: use 1 to 64 characters of [A-Za-z0-9 _.-]" },
+	{ "scheme: acme\nclassification: SECRET\nschemes:\n  acme: [PUBLIC, INTERNAL]\n", "2:17: unknown level 'SECRET' for scheme acme" },
+	{ "scheme: acme2\nclassification: PUBLIC\nschemes:\n  acme: [PUBLIC]\n", "1:9: unknown scheme 'acme2'" },
+	{ "classification: PRIVATE\nschemes:\n  acme: [PUBLIC]\n", "1:17: unknown level 'PRIVATE'" },
 	{ "scan: /\n", "1:7: 'scan' must be a mapping" },
 	{ "scan:\n  roots: /\n", "2:10: 'roots' must be a sequence" },
 	{ "scan:\n  roots: []\n", "2:10: 'roots' must not be empty" },
@@ -276,6 +294,46 @@ static void test_bad_hosts(void **state)
 	assert_int_equal(failures, 0);
 }
 
+static void test_custom_schemes(void **state)
+{
+	static const char yaml[] = "scheme: ACME\nclassification: internal\n"
+				   "schemes:\n  acme: [PUBLIC, INTERNAL, RESTRICTED]\n  b.2: [X]\n";
+	struct emb_diag d = { 0 };
+	struct emb_host h;
+
+	(void)state;
+	assert_int_equal(emb_host_load(&h, host_file(yaml), NULL, NULL, &d), 0);
+	assert_string_equal(h.scheme, "acme");
+	assert_int_equal(h.level, 1);
+	assert_string_equal(emb_host_level_name(&h), "INTERNAL");
+	assert_int_equal(h.schemes.n, 2);
+	assert_string_equal(h.schemes.v[0].name, "acme");
+	assert_int_equal(h.schemes.v[0].n_levels, 3);
+	assert_string_equal(h.schemes.v[0].levels[2], "RESTRICTED");
+	assert_string_equal(h.schemes.v[1].name, "b.2");
+	assert_ptr_equal(emb_scheme_lookup(&h.schemes, "B.2"), &h.schemes.v[1]);
+	assert_ptr_equal(emb_scheme_lookup(&h.schemes, "us"), emb_scheme_find("us"));
+	assert_null(emb_scheme_lookup(&h.schemes, "acm"));
+	emb_host_free(&h);
+	assert_int_equal(h.schemes.n, 0);
+
+	/* a level without a scheme: the built-ins first, then custom ones */
+	expect_level(host_file("classification: RESTRICTED\nschemes:\n  acme: [PUBLIC, RESTRICTED]\n"),
+		     NULL, "acme", 1);
+	expect_level(host_file("classification: SECRET\nschemes:\n  acme: [SECRET]\n"), NULL, "uk-gsc", 1);
+	/* --classification in a custom scheme, and found by search */
+	expect_level(host_file("scheme: acme\nschemes:\n  acme: [A, B]\n"), "b", "acme", 1);
+	expect_level(host_file("schemes:\n  acme: [A, B]\n"), "A", "acme", 0);
+
+	/* unmarked, but the schemes are kept for parsing policies */
+	assert_int_equal(emb_host_load(&h, host_file("schemes:\n  acme: [A]\n"), NULL, NULL, &d), 0);
+	assert_null(h.scheme);
+	assert_int_equal(h.schemes.n, 1);
+	assert_string_equal(emb_host_level_name(&h), "UNMARKED");
+	emb_host_free(&h);
+	assert_int_equal(d.n, 0);
+}
+
 /* A broken host file and a bad override: both reported. */
 static void test_errors_collected(void **state)
 {
@@ -301,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_level_search),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_bad_hosts),
+		cmocka_unit_test(test_custom_schemes),
 		cmocka_unit_test(test_errors_collected),
 	};
 

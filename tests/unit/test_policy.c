@@ -31,6 +31,14 @@
 #define CONN "vendors:\n  - name: V\n    connect:\n"
 #define A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define A65 A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+/* Lines 5-7: a vendor whose paths value starts on line 7, column 12. */
+#define PATHS "vendors:\n  - name: V\n    paths: "
+/* Lines 1-3: a containment policy's head; 'contain' on line 3. */
+#define CHDR "embargo: 1\nid: c\ncontain:\n"
+/* A label of 63 and of 64 characters; a name of 257. */
+#define L63 A35 "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define L64 L63 "a"
+#define NLONG L63 "." L63 "." L63 "." L63 "bb"
 
 struct bad_policy {
 	const char *yaml;
@@ -45,7 +53,7 @@ static const struct bad_policy bad_policies[] = {
 	{ "embargo: 1\nid: p\nscheme: uk-gsc\n" VEND, "bad.yaml:1:1: missing required key 'enforce'" },
 	{ HDR, "bad.yaml:1:1: missing required key 'vendors'" },
 	{ HDR "vendors:\n  - sha256: [" SHA "]\n", "bad.yaml:6:5: missing required key 'name'" },
-	{ HDR CONN "      - ports: [443]\n", "bad.yaml:8:9: missing required key 'cidr'" },
+	{ HDR CONN "      - ports: [443]\n", "bad.yaml:8:9: missing required key 'cidr' or 'host'" },
 	/* unknown keys, at the key */
 	{ HDR VEND "colour: red\n", "bad.yaml:8:1: unknown key 'colour'" },
 	{ HDR "Vendors: []\n" VEND, "bad.yaml:5:1: unknown key 'Vendors'" },
@@ -117,13 +125,91 @@ static const struct bad_policy bad_policies[] = {
 	{ HDR CONN "      - cidr: 10.0.0.0/8\n        ports: []\n", "bad.yaml:9:16: 'ports' must not be empty" },
 	{ HDR CONN "      - cidr: 10.0.0.0/8\n        proto: sctp\n", "bad.yaml:9:16: unknown proto 'sctp' (expected tcp, udp or any)" },
 	{ HDR CONN "      - cidr: 10.0.0.0/8\n        proto: TCP\n", "bad.yaml:9:16: unknown proto 'TCP' (expected tcp, udp or any)" },
-	{ HDR "vendors:\n  - name: V\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256 or connect" },
-	{ HDR "vendors:\n  - name: V\n    sha256: []\n    connect: []\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256 or connect" },
-	/* not supported yet: refused, never ignored */
-	{ HDR "vendors:\n  - name: V\n    paths: [/opt/kaspersky/**]\n", "bad.yaml:7:5: key 'paths' is not supported yet" },
-	{ HDR "enforce_from: 2017-12-12\n" VEND, "bad.yaml:5:1: key 'enforce_from' is not supported yet" },
-	{ HDR "contain:\n  allow: []\n" VEND, "bad.yaml:5:1: key 'contain' is not supported yet" },
-	{ HDR CONN "      - host: downloads.example.com\n", "bad.yaml:8:9: key 'host' is not supported yet" },
+	{ HDR "vendors:\n  - name: V\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256, paths or connect" },
+	{ HDR "vendors:\n  - name: V\n    sha256: []\n    connect: []\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256, paths or connect" },
+	{ HDR "vendors:\n  - name: V\n    paths: []\n", "bad.yaml:6:5: vendor 'V' bans nothing: give sha256, paths or connect" },
+	{ HDR "vendors:\n  - sha256: []\n    name: ''\n", "bad.yaml:6:5: vendor bans nothing: give sha256, paths or connect" },
+	/* paths */
+	{ HDR PATHS "/opt/x\n", "bad.yaml:7:12: 'paths' must be a sequence" },
+	{ HDR PATHS "[[/opt/x]]\n", "bad.yaml:7:13: 'paths' entries must be scalars" },
+	{ HDR PATHS "[opt/x]\n", "bad.yaml:7:13: bad glob 'opt/x': not an absolute path" },
+	{ HDR PATHS "['**/x']\n", "bad.yaml:7:13: bad glob '**/x': not an absolute path" },
+	{ HDR PATHS "[/opt//x]\n", "bad.yaml:7:13: bad glob '/opt//x': empty path component" },
+	{ HDR PATHS "[/opt/]\n", "bad.yaml:7:13: bad glob '/opt/': empty path component" },
+	{ HDR PATHS "[/]\n", "bad.yaml:7:13: bad glob '/': empty path component" },
+	{ HDR PATHS "['/opt/[ab']\n", "bad.yaml:7:13: bad glob '/opt/[ab': unclosed '['" },
+	{ HDR PATHS "['/opt/[a/b]']\n", "bad.yaml:7:13: bad glob '/opt/[a/b]': unclosed '['" },
+	{ HDR PATHS "['/opt/[]']\n", "bad.yaml:7:13: bad glob '/opt/[]': unclosed '['" },
+	{ HDR PATHS "[/opt/a**]\n", "bad.yaml:7:13: bad glob '/opt/a**': '**' must be a whole path component" },
+	{ HDR PATHS "[/opt/***/x]\n", "bad.yaml:7:13: bad glob '/opt/***/x': '**' must be a whole path component" },
+	{ HDR PATHS "[/opt/../x]\n", "bad.yaml:7:13: bad glob '/opt/../x': '.' and '..' components never match" },
+	{ HDR PATHS "[/opt/./x]\n", "bad.yaml:7:13: bad glob '/opt/./x': '.' and '..' components never match" },
+	{ HDR PATHS "[\"/opt/a\\\\\"]\n", "bad.yaml:7:13: bad glob '/opt/a\\': '\\' at the end of a component" },
+	{ HDR PATHS "[\"/opt/a\\0b\"]\n", "bad.yaml:7:13: 'paths' must not contain NUL characters" },
+	{ HDR PATHS "[/" L63 L63 L63 L63 "aaaa]\n", "bad.yaml:7:13: bad glob '/" L63 A35 "a...': path component longer than 255 bytes" },
+	/* enforce_from */
+	{ HDR "enforce_from: [2017-12-12]\n" VEND, "bad.yaml:5:15: 'enforce_from' must be a scalar" },
+	{ HDR "enforce_from: 2017-02-30\n" VEND, "bad.yaml:5:15: bad date '2017-02-30': not a calendar date" },
+	{ HDR "enforce_from: 2100-02-29\n" VEND, "bad.yaml:5:15: bad date '2100-02-29': not a calendar date" },
+	{ HDR "enforce_from: 2017-13-01\n" VEND, "bad.yaml:5:15: bad date '2017-13-01': not a calendar date" },
+	{ HDR "enforce_from: 2017-00-10\n" VEND, "bad.yaml:5:15: bad date '2017-00-10': not a calendar date" },
+	{ HDR "enforce_from: 2017-12-00\n" VEND, "bad.yaml:5:15: bad date '2017-12-00': not a calendar date" },
+	{ HDR "enforce_from: 0000-01-01\n" VEND, "bad.yaml:5:15: bad date '0000-01-01': not a calendar date" },
+	{ HDR "enforce_from: 2017-1-5\n" VEND, "bad.yaml:5:15: bad date '2017-1-5': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: 12/12/2017\n" VEND, "bad.yaml:5:15: bad date '12/12/2017': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: 2017-12-12T00:00:00\n" VEND, "bad.yaml:5:15: bad date '2017-12-12T00:00:00': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: 2017-12-12T09:00:00+01:00\n" VEND, "bad.yaml:5:15: bad date '2017-12-12T09:00:00+01:00': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: '2017-12-12 09:00:00Z'\n" VEND, "bad.yaml:5:15: bad date '2017-12-12 09:00:00Z': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: 2017-12-12T24:00:00Z\n" VEND, "bad.yaml:5:15: bad date '2017-12-12T24:00:00Z': not a calendar date" },
+	{ HDR "enforce_from: 2017-12-12T10:60:00Z\n" VEND, "bad.yaml:5:15: bad date '2017-12-12T10:60:00Z': not a calendar date" },
+	{ HDR "enforce_from: 20171212\n" VEND, "bad.yaml:5:15: bad date '20171212': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: ' 2017-12-12'\n" VEND, "bad.yaml:5:15: bad date ' 2017-12-12': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: +2017-12-12\n" VEND, "bad.yaml:5:15: bad date '+2017-12-12': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: 2017-12-1x\n" VEND, "bad.yaml:5:15: bad date '2017-12-1x': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	{ HDR "enforce_from: ''\n" VEND, "bad.yaml:5:15: bad date '': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ" },
+	/* connect[].host */
+	{ HDR CONN "      - cidr: 10.0.0.0/8\n        host: a.example\n", "bad.yaml:8:9: give one of 'cidr' and 'host', not both" },
+	{ HDR CONN "      - host: [a.example]\n", "bad.yaml:8:15: 'host' must be a scalar" },
+	{ HDR CONN "      - host: ''\n", "bad.yaml:8:15: bad host name '': empty name" },
+	{ HDR CONN "      - host: .\n", "bad.yaml:8:15: bad host name '.': empty name" },
+	{ HDR CONN "      - host: a..example\n", "bad.yaml:8:15: bad host name 'a..example': empty label" },
+	{ HDR CONN "      - host: .example\n", "bad.yaml:8:15: bad host name '.example': empty label" },
+	{ HDR CONN "      - host: -bad.example\n", "bad.yaml:8:15: bad host name '-bad.example': label starts or ends with '-'" },
+	{ HDR CONN "      - host: bad-.example\n", "bad.yaml:8:15: bad host name 'bad-.example': label starts or ends with '-'" },
+	{ HDR CONN "      - host: a_b.example\n", "bad.yaml:8:15: bad host name 'a_b.example': only letters, digits, '-' and '.' are allowed" },
+	{ HDR CONN "      - host: 'a b.example'\n", "bad.yaml:8:15: bad host name 'a b.example': only letters, digits, '-' and '.' are allowed" },
+	{ HDR CONN "      - host: http://a.example/\n", "bad.yaml:8:15: bad host name 'http://a.example/': only letters, digits, '-' and '.' are allowed" },
+	{ HDR CONN "      - host: 203.0.113.5\n", "bad.yaml:8:15: bad host name '203.0.113.5': an IP address: use cidr" },
+	{ HDR CONN "      - host: '2001:db8::1'\n", "bad.yaml:8:15: bad host name '2001:db8::1': an IP address: use cidr" },
+	{ HDR CONN "      - host: 10.1.2\n", "bad.yaml:8:15: bad host name '10.1.2': the last label is numeric" },
+	{ HDR CONN "      - host: example.123.\n", "bad.yaml:8:15: bad host name 'example.123.': the last label is numeric" },
+	{ HDR CONN "      - host: " L64 ".example\n", "bad.yaml:8:15: bad host name '" L64 ".example': label longer than 63 characters" },
+	{ HDR CONN "      - host: " NLONG "\n", "bad.yaml:8:15: bad host name '" L63 "." A35 "a...': longer than 253 characters" },
+	{ HDR CONN "      - host: a.example\n        hosts: b.example\n", "bad.yaml:9:9: unknown key 'hosts'" },
+	/* custom schemes need the host's definitions */
+	{ "embargo: 1\nid: p\nscheme: acme\nenforce: RESTRICTED\n" VEND, "bad.yaml:3:9: unknown scheme 'acme'" },
+	/* containment policies */
+	{ "embargo: 1\ncontain:\n  allow: []\n", "bad.yaml:1:1: missing required key 'id'" },
+	{ "id: c\ncontain:\n  allow: []\n", "bad.yaml:1:1: missing required key 'embargo'" },
+	{ CHDR "  allow: []\nvendors:\n  - name: V\n    sha256: [" SHA "]\n", "bad.yaml:5:1: key 'vendors' is not allowed in a containment policy" },
+	{ "embargo: 1\nid: c\nscheme: uk-gsc\ncontain:\n  allow: []\n", "bad.yaml:3:1: key 'scheme' is not allowed in a containment policy" },
+	{ CHDR "  allow: []\nenforce: SECRET\n", "bad.yaml:5:1: key 'enforce' is not allowed in a containment policy" },
+	{ CHDR "  allow: []\naudit: OFFICIAL\n", "bad.yaml:5:1: key 'audit' is not allowed in a containment policy" },
+	{ CHDR "  allow: []\nenforce_from: 2017-12-12\n", "bad.yaml:5:1: key 'enforce_from' is not allowed in a containment policy" },
+	{ CHDR "  allow: []\ncolour: red\n", "bad.yaml:5:1: unknown key 'colour'" },
+	{ "embargo: 1\nid: c\ncontain: []\n", "bad.yaml:3:10: 'contain' must be a mapping" },
+	{ "embargo: 1\nid: c\ncontain: 10.0.0.0/8\n", "bad.yaml:3:10: 'contain' must be a mapping" },
+	{ "embargo: 1\nid: c\ncontain: {}\n", "bad.yaml:3:10: missing required key 'allow'" },
+	{ CHDR "  allow: []\n  deny: []\n", "bad.yaml:5:3: unknown key 'deny'" },
+	{ CHDR "  allow: 10.0.0.0/8\n", "bad.yaml:4:10: 'allow' must be a sequence" },
+	{ CHDR "  allow: [10.0.0.0/8]\n", "bad.yaml:4:11: 'allow' entries must be mappings" },
+	{ CHDR "  allow:\n    - ports: [22]\n", "bad.yaml:5:7: missing required key 'cidr'" },
+	{ CHDR "  allow:\n    - host: a.example\n", "bad.yaml:5:7: unknown key 'host'" },
+	{ CHDR "  allow:\n    - cidr: 10.0.0.1/8\n", "bad.yaml:5:13: cidr '10.0.0.1/8': host bits set beyond the prefix" },
+	{ CHDR "  allow:\n    - cidr: 10.0.0.0/8\n      ports: [0]\n", "bad.yaml:6:15: port '0': port out of range" },
+	{ CHDR "  allow:\n    - cidr: 10.0.0.0/8\n      proto: icmp\n", "bad.yaml:6:14: unknown proto 'icmp' (expected tcp, udp or any)" },
+	{ "embargo: 2\nid: c\ncontain:\n  allow: []\n", "bad.yaml:1:10: unsupported schema version '2' (expected 1)" },
+	{ "embargo: 1\nid: C\ncontain:\n  allow: []\n", "bad.yaml:2:5: invalid id 'C': use 1 to 64 characters of [a-z0-9._-]" },
 	/* YAML level */
 	{ HDR "id: q\n" VEND, "bad.yaml:5:1: duplicate key 'id'" },
 	{ HDR VEND "    name: W\n", "bad.yaml:8:5: duplicate key 'name'" },
@@ -524,6 +610,9 @@ static void test_set_errors(void **state)
 
 /* --- modes --------------------------------------------------------------- */
 
+/* 2026-11-23T00:00:00Z */
+#define NOW ((time_t)1795392000)
+
 struct mode_case {
 	const char *enforce, *audit; /* audit NULL: none */
 	const char *host_scheme;     /* NULL: unmarked */
@@ -568,7 +657,7 @@ static void test_modes(void **state)
 		enum emb_mode m = 99;
 
 		load_policy(&p, c->enforce, c->audit);
-		assert_int_equal(emb_policy_mode(&p, &h, &m, &d), 0);
+		assert_int_equal(emb_policy_mode(&p, &h, NOW, &m, &d), 0);
 		if (m != c->want)
 			fail_msg("row %zu: got %s, want %s", i, emb_mode_name(m), emb_mode_name(c->want));
 		assert_int_equal(d.n, 0);
@@ -585,12 +674,246 @@ static void test_mode_mismatch(void **state)
 
 	(void)state;
 	load_policy(&p, "SECRET", NULL);
-	assert_int_equal(emb_policy_mode(&p, &h, &m, &d), -1);
+	assert_int_equal(emb_policy_mode(&p, &h, NOW, &m, &d), -1);
 	assert_int_equal(m, EMB_MODE_OFF);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msgs[0], "p.yaml: scheme 'uk-gsc' does not match the host's scheme 'us'");
 	emb_diag_free(&d);
 	emb_policy_free(&p);
+}
+
+/* enforce_from 2017-12-12 = 1513036800: audit before, enforce from it on. */
+static void test_enforce_from_modes(void **state)
+{
+	static const char yaml[] = "embargo: 1\nid: p\nscheme: uk-gsc\nenforce: SECRET\naudit: OFFICIAL\n"
+				   "enforce_from: 2017-12-12\n" VEND;
+	static const struct {
+		int level;
+		time_t now;
+		enum emb_mode want;
+		time_t next;
+	} cases[] = {
+		{ 1, 1513036799, EMB_MODE_AUDIT, 1513036800 },
+		{ 1, 1513036800, EMB_MODE_ENFORCE, 0 },
+		{ 1, NOW, EMB_MODE_ENFORCE, 0 },
+		{ 2, 0, EMB_MODE_AUDIT, 1513036800 },
+		{ 0, 1513036799, EMB_MODE_AUDIT, 0 }, /* audit level: the date changes nothing */
+		{ 0, NOW, EMB_MODE_AUDIT, 0 },
+		{ EMB_LEVEL_UNMARKED, 0, EMB_MODE_OFF, 0 },
+	};
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("p.yaml", yaml, strlen(yaml), &p, &d), 0);
+	assert_int_equal(p.enforce_from, 1513036800);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct emb_host h = { .scheme = cases[i].level >= 0 ? "uk-gsc" : NULL,
+				      .level = cases[i].level };
+		enum emb_mode m = 99;
+
+		assert_int_equal(emb_policy_mode(&p, &h, cases[i].now, &m, &d), 0);
+		if (m != cases[i].want)
+			fail_msg("row %zu: got %s, want %s", i, emb_mode_name(m), emb_mode_name(cases[i].want));
+		assert_int_equal(emb_policy_next_change(&p, &h, cases[i].now), cases[i].next);
+	}
+	emb_policy_free(&p);
+}
+
+/* Dates: leap days, the epoch and before it (already enforcing: 0). */
+static void test_good_dates(void **state)
+{
+	static const struct {
+		const char *date;
+		time_t want;
+	} cases[] = {
+		{ "2000-02-29", 951782400 },  { "'2017-12-12'", 1513036800 },
+		{ "1970-01-01", 0 },          { "1969-12-31", 0 },
+		{ "0001-01-01", 0 },          { "9999-12-31", 253402214400 },
+		{ "2024-02-29", 1709164800 },
+		/* A deadline at a UTC time: 2017-12-12 09:30:15 UTC. */
+		{ "2017-12-12T09:30:15Z", 1513071015 },
+	};
+	char yaml[512];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct emb_diag d = { 0 };
+		struct emb_policy p;
+
+		snprintf(yaml, sizeof(yaml), HDR "enforce_from: %s\n" VEND, cases[i].date);
+		if (emb_policy_parse_buf("ok.yaml", yaml, strlen(yaml), &p, &d))
+			fail_msg("%s: %s", cases[i].date, d.msgs[0]);
+		if (p.enforce_from != cases[i].want)
+			fail_msg("%s: got %lld", cases[i].date, (long long)p.enforce_from);
+		emb_policy_free(&p);
+	}
+}
+
+static void test_good_paths_and_hosts(void **state)
+{
+	static const char yaml[] = HDR
+		"vendors:\n"
+		"  - name: V\n"
+		"    paths:\n"
+		"      - /opt/kaspersky/**\n"
+		"      - '/usr/lib/kl[0-9]*/*.so'\n"
+		"      - /opt/a\\*b/?\n"
+		"    connect:\n"
+		"      - host: downloads.upd.Example.com.\n"
+		"        ports: [443]\n"
+		"        proto: tcp\n"
+		"      - cidr: 203.0.113.0/24\n"
+		"      - host: x\n";
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	const struct emb_vendor *v;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("ok.yaml", yaml, strlen(yaml), &p, &d), 0);
+	assert_int_equal(p.kind, EMB_POLICY_VENDOR);
+	assert_int_equal(p.enforce_from, 0);
+	v = &p.vendors[0];
+	assert_int_equal(v->n_paths, 3);
+	assert_string_equal(v->paths[0], "/opt/kaspersky/**");
+	assert_string_equal(v->paths[1], "/usr/lib/kl[0-9]*/*.so");
+	assert_string_equal(v->paths[2], "/opt/a\\*b/?");
+	assert_int_equal(v->n_connect, 3);
+	assert_string_equal(v->connect[0].host, "downloads.upd.Example.com.");
+	assert_int_equal(v->connect[0].n_ports, 1);
+	assert_int_equal(v->connect[0].proto_mask, EMB_PROTO_TCP);
+	assert_int_equal(v->connect[0].line, 12);
+	assert_null(v->connect[1].host);
+	assert_int_equal(v->connect[1].cidr.prefix, 24);
+	assert_string_equal(v->connect[2].host, "x");
+	emb_policy_free(&p);
+}
+
+static void test_containment(void **state)
+{
+	static const char yaml[] = "embargo: 1\n"
+				   "id: ir-contain-2026-11-23\n"
+				   "title: Incident 42\n"
+				   "contain:\n"
+				   "  allow:\n"
+				   "    - cidr: 192.0.2.10/32\n"
+				   "      ports: [22, 443]\n"
+				   "    - cidr: 2001:db8::/32\n"
+				   "      proto: udp\n";
+	static const char empty[] = "embargo: 1\nid: cut\ncontain: {allow: []}\n";
+	struct emb_host unmarked = { .level = EMB_LEVEL_UNMARKED };
+	struct emb_host us = { .scheme = "us", .level = 0 };
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	enum emb_mode m;
+
+	(void)state;
+	assert_int_equal(emb_policy_parse_buf("c.yaml", yaml, strlen(yaml), &p, &d), 0);
+	assert_int_equal(p.kind, EMB_POLICY_CONTAIN);
+	assert_string_equal(p.id, "ir-contain-2026-11-23");
+	assert_string_equal(p.title, "Incident 42");
+	assert_null(p.scheme);
+	assert_int_equal(p.n_vendors, 0);
+	assert_int_equal(p.n_allow, 2);
+	assert_int_equal(p.allow[0].cidr.family, AF_INET);
+	assert_int_equal(p.allow[0].cidr.prefix, 32);
+	assert_memory_equal(p.allow[0].cidr.addr, ((uint8_t[]){ 192, 0, 2, 10 }), 4);
+	assert_int_equal(p.allow[0].n_ports, 2);
+	assert_int_equal(p.allow[0].ports[1].lo, 443);
+	assert_int_equal(p.allow[0].proto_mask, EMB_PROTO_ANY);
+	assert_null(p.allow[0].host);
+	assert_int_equal(p.allow[1].cidr.family, AF_INET6);
+	assert_int_equal(p.allow[1].proto_mask, EMB_PROTO_UDP);
+	/* containment applies at any level, whatever the scheme */
+	assert_int_equal(emb_policy_mode(&p, &unmarked, NOW, &m, &d), 0);
+	assert_int_equal(m, EMB_MODE_ENFORCE);
+	assert_int_equal(emb_policy_mode(&p, &us, NOW, &m, &d), 0);
+	assert_int_equal(m, EMB_MODE_ENFORCE);
+	assert_int_equal(emb_policy_next_change(&p, &us, NOW), 0);
+	emb_policy_free(&p);
+
+	assert_int_equal(emb_policy_parse_buf("c.yaml", empty, strlen(empty), &p, &d), 0);
+	assert_int_equal(p.kind, EMB_POLICY_CONTAIN);
+	assert_int_equal(p.n_allow, 0);
+	emb_policy_free(&p);
+	assert_int_equal(d.n, 0);
+}
+
+static void add_acme(struct emb_scheme_set *set)
+{
+	static const char *const levels[] = { "PUBLIC", "INTERNAL", "RESTRICTED" };
+
+	assert_int_equal(emb_scheme_set_add(set, "acme", levels, 3), 0);
+}
+
+static void test_custom_scheme(void **state)
+{
+	static const char good[] = "embargo: 1\nid: p\nscheme: ACME\nenforce: restricted\naudit: Internal\n" VEND;
+	static const struct bad_policy bad[] = {
+		{ "embargo: 1\nid: p\nscheme: acme\nenforce: SECRET\n" VEND,
+		  "bad.yaml:4:10: unknown level 'SECRET' for scheme acme" },
+		{ "embargo: 1\nid: p\nscheme: acme\nenforce: INTERNAL\naudit: RESTRICTED\n" VEND,
+		  "bad.yaml:5:8: audit level 'RESTRICTED' must be below enforce level 'INTERNAL'" },
+		{ "embargo: 1\nid: p\nscheme: acme2\nenforce: INTERNAL\n" VEND,
+		  "bad.yaml:3:9: unknown scheme 'acme2'" },
+	};
+	struct emb_scheme_set set = { 0 };
+	struct emb_host h = { .scheme = "acme", .level = 2 };
+	struct emb_diag d = { 0 };
+	struct emb_policy p;
+	enum emb_mode m;
+
+	(void)state;
+	add_acme(&set);
+	assert_int_equal(emb_policy_parse_buf_for("ok.yaml", good, strlen(good), &set, &p, &d), 0);
+	assert_string_equal(p.scheme, "acme");
+	assert_int_equal(p.enforce, 2);
+	assert_int_equal(p.audit, 1);
+	assert_int_equal(emb_policy_mode(&p, &h, NOW, &m, &d), 0);
+	assert_int_equal(m, EMB_MODE_ENFORCE);
+	h.level = 1;
+	assert_int_equal(emb_policy_mode(&p, &h, NOW, &m, &d), 0);
+	assert_int_equal(m, EMB_MODE_AUDIT);
+	emb_policy_free(&p);
+	/* built-ins still resolve with custom schemes present */
+	assert_int_equal(emb_policy_parse_buf_for("ok.yaml", POLICY("b"), strlen(POLICY("b")), &set, &p, &d), 0);
+	assert_string_equal(p.scheme, "uk-gsc");
+	emb_policy_free(&p);
+	/* without the host's schemes, the custom name is unknown */
+	assert_int_equal(emb_policy_parse_buf("bad.yaml", good, strlen(good), &p, &d), -1);
+	assert_string_equal(d.msgs[0], "bad.yaml:3:9: unknown scheme 'ACME'");
+	emb_diag_free(&d);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(emb_policy_parse_buf_for("bad.yaml", bad[i].yaml, strlen(bad[i].yaml), &set,
+							  &p, &d), -1);
+		assert_string_equal(d.msgs[0], bad[i].want);
+		emb_diag_free(&d);
+	}
+	emb_scheme_set_free(&set);
+}
+
+static void test_set_load_for_host(void **state)
+{
+	struct tmpdir *t = *state;
+	struct emb_host h = { .level = EMB_LEVEL_UNMARKED };
+	struct emb_policy_set set;
+	struct emb_diag d = { 0 };
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/h", t->path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file(dir, "a.yaml", "embargo: 1\nid: a\nscheme: acme\nenforce: PUBLIC\n" VEND);
+	write_file(dir, "b.yaml", "embargo: 1\nid: b\ncontain:\n  allow: []\n");
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, dir, &d), -1);
+	assert_int_equal(d.n, 1);
+	emb_diag_free(&d);
+	add_acme(&h.schemes);
+	assert_int_equal(emb_policy_set_load_for(&set, &h, NULL, 0, dir, &d), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.policies[0].scheme, "acme");
+	assert_int_equal(set.policies[1].kind, EMB_POLICY_CONTAIN);
+	emb_policy_set_free(&set);
+	emb_scheme_set_free(&h.schemes);
 }
 
 static void test_mode_names(void **state)
@@ -617,6 +940,12 @@ int main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_mode_mismatch),
 		cmocka_unit_test(test_mode_names),
+		cmocka_unit_test(test_enforce_from_modes),
+		cmocka_unit_test(test_good_dates),
+		cmocka_unit_test(test_good_paths_and_hosts),
+		cmocka_unit_test(test_containment),
+		cmocka_unit_test(test_custom_scheme),
+		cmocka_unit_test_setup_teardown(test_set_load_for_host, setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

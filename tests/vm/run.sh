@@ -61,13 +61,16 @@ fetch_kernel() {
 }
 
 # $LDLIBS for a static link. libsystemd has no static archive on Debian:
-# tests/vm/sd_notify.c stands in (the guest has no systemd, see there).
+# tests/vm/sd_notify.c stands in (the guest has no systemd, see there);
+# libaudit's archive needs libcap-ng's after it.
 static_libs() {
 	STATIC_LIBS=
 	for l in $LDLIBS; do
 		if [ "$l" = -lsystemd ] && ! $CC -print-file-name=libsystemd.a | grep -q /; then
 			$CC -O2 -Wall -Wextra -Werror -c tests/vm/sd_notify.c -o "$VM/sd_notify.o" || return 1
 			STATIC_LIBS="$STATIC_LIBS $VM/sd_notify.o"
+		elif [ "$l" = -laudit ]; then
+			STATIC_LIBS="$STATIC_LIBS -laudit -lcap-ng" # libaudit.a needs libcap-ng
 		else
 			STATIC_LIBS="$STATIC_LIBS $l"
 		fi

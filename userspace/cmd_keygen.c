@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * `embargo keygen [--out PREFIX]`: a new Ed25519 policy-signing key pair,
+ * PREFIX.key (0600) and PREFIX.pub (0644); never overwrites. Exit 0 done,
+ * 1 failed, 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmds.h"
+#include "sign.h"
+
+static const char keygen_usage[] = "usage: embargo keygen [--out PREFIX]\n";
+
+static void print_diag(const struct emb_diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "embargo keygen: %s\n", d->msgs[i]);
+}
+
+/* 0 with *prefix set, 1 for --help, -1 on a usage error (printed). */
+static int keygen_args(int argc, char **argv, const char **prefix)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*prefix = EMB_KEYGEN_DEFAULT_PREFIX;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			*prefix = optarg;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			fprintf(stderr, "embargo keygen: option '%s' needs a value\n", argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "embargo keygen: unknown option '%s'\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "embargo keygen: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!**prefix) {
+		fprintf(stderr, "embargo keygen: --out needs a non-empty PREFIX\n");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_keygen(int argc, char **argv)
+{
+	char keyid[EMB_KEYID_LEN + 1];
+	struct emb_diag diag = { 0 };
+	const char *prefix;
+	int rc;
+
+	rc = keygen_args(argc, argv, &prefix);
+	if (rc) {
+		fputs(keygen_usage, rc > 0 ? stdout : stderr);
+		return rc > 0 ? 0 : 2;
+	}
+	rc = emb_sig_keygen(prefix, keyid, &diag);
+	print_diag(&diag);
+	emb_diag_free(&diag);
+	if (rc)
+		return 1;
+	printf("%s.key: Ed25519 private key (mode 0600, keep it secret)\n", prefix);
+	printf("%s.pub: Ed25519 public key, key id %s\n", prefix, keyid);
+	return 0;
+}

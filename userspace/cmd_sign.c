@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * `embargo sign --key KEY FILE...`: write FILE.sig, a detached Ed25519
+ * signature over FILE's exact bytes (format: sign.h), for each FILE. Exit 0
+ * all signed, 1 any failed (the others are still signed), 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmds.h"
+#include "sign.h"
+
+static const char sign_usage[] = "usage: embargo sign --key KEY FILE...\n";
+
+static void print_diag(const struct emb_diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "embargo sign: %s\n", d->msgs[i]);
+}
+
+/* 0 with *key set, 1 for --help, -1 on a usage error (printed). */
+static int sign_args(int argc, char **argv, const char **key)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*key = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			*key = optarg;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			fprintf(stderr, "embargo sign: option '%s' needs a value\n", argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "embargo sign: unknown option '%s'\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (!*key) {
+		fprintf(stderr, "embargo sign: --key KEY is required\n");
+		return -1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "embargo sign: no FILE to sign\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int sign_one(const struct emb_signer *s, const char *path)
+{
+	struct emb_diag diag = { 0 };
+	int rc = emb_sig_sign_file(s, path, &diag);
+
+	print_diag(&diag);
+	emb_diag_free(&diag);
+	if (!rc)
+		printf("%s%s: signed with key %s\n", path, EMB_SIG_SUFFIX, s->keyid);
+	return rc ? 1 : 0;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	struct emb_diag diag = { 0 };
+	struct emb_signer s;
+	const char *key;
+	int rc;
+
+	rc = sign_args(argc, argv, &key);
+	if (rc) {
+		fputs(sign_usage, rc > 0 ? stdout : stderr);
+		return rc > 0 ? 0 : 2;
+	}
+	if (emb_signer_load(&s, key, &diag)) {
+		print_diag(&diag);
+		emb_diag_free(&diag);
+		return 1;
+	}
+	for (int i = optind; i < argc; i++)
+		rc |= sign_one(&s, argv[i]);
+	emb_signer_free(&s);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* idxevents.h - the hash index's own log lines (SPEC §6): unverified, kill. */
+#ifndef EMBARGO_IDXEVENTS_H
+#define EMBARGO_IDXEVENTS_H
+
+#include "compile.h"
+#include "embargo_abi.h"
+#include "jsonw.h"
+
+/* {"event":"unverified","action":"deny|allow",...}: an exec or mmap of a
+ * file not (or no longer) hashed, as the kernel reported it. */
+int emb_event_unverified(struct emb_json *j, const struct emb_event *e, const char *host_level);
+
+/*
+ * The file of an unverified event turned out listed: {"event":"exec|mmap",
+ * "action":"kill"|"audit",...} with the rule's policy, vendor and the
+ * sha256. path: the file's path as the agent found it (may be NULL: the
+ * kernel's name is used). killed: the process got SIGKILL.
+ */
+int emb_event_verdict(struct emb_json *j, const struct emb_event *e, const struct emb_rule *r,
+		      const uint8_t sha256[32], const char *path, int killed,
+		      const char *host_level);
+
+#endif

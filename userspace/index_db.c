@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * index_db.c - the persistent hash index (LMDB), mirrored in an
+ * open-addressing table. Deleted entries stay as tombstones until the table
+ * grows, so a pending LMDB delete is never lost.
+ */
+#include "index_db.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define IDX_MAP_SIZE (16ULL << 30) /* address space only: the file grows as used */
+
+struct idx_key {
+	uint64_t dev, ino;
+};
+
+static size_t slot_hash(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ dev * 0xc2b2ae3d27d4eb4fULL;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct emb_idx_ent *slot_find(struct emb_idx_ent *s, size_t cap, uint64_t dev, uint64_t ino)
+{
+	size_t i = slot_hash(dev, ino) & (cap - 1);
+
+	while (s[i].used && (s[i].dev != dev || s[i].ino != ino))
+		i = (i + 1) & (cap - 1);
+	return &s[i];
+}
+
+/* Rehash live and dirty entries into a table twice as big (or the same
+ * size when tombstones are the problem). */
+static int grow(struct emb_idx *x)
+{
+	size_t cap = !x->cap ? 4096 : 4 * (x->n + x->n_dirty) > x->cap ? x->cap * 2 : x->cap;
+	struct emb_idx_ent *s = calloc(cap, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	x->n_used = 0;
+	for (size_t i = 0; i < x->cap; i++) {
+		struct emb_idx_ent *e = &x->slots[i];
+
+		if (!e->used || (e->deleted && !e->dirty))
+			continue;
+		*slot_find(s, cap, e->dev, e->ino) = *e;
+		x->n_used++;
+	}
+	free(x->slots);
+	x->slots = s;
+	x->cap = cap;
+	return 0;
+}
+
+static int lmdb_err(const char *what, int rc)
+{
+	fprintf(stderr, "embargo: index: %s: %s\n", what, mdb_strerror(rc));
+	return rc > 0 ? -rc : -EIO;
+}
+
+/* Insert into memory only (load and put share it). */
+static struct emb_idx_ent *insert(struct emb_idx *x, uint64_t dev, uint64_t ino)
+{
+	struct emb_idx_ent *e;
+
+	/* Load under one half, tombstones included. */
+	if (2 * (x->n_used + 1) > x->cap && grow(x))
+		return NULL;
+	e = slot_find(x->slots, x->cap, dev, ino);
+	if (!e->used || e->deleted)
+		x->n++;
+	if (!e->used) {
+		x->n_used++;
+		e->used = 1;
+		e->dev = dev;
+		e->ino = ino;
+	}
+	e->deleted = 0;
+	return e;
+}
+
+static int load_all(struct emb_idx *x)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return lmdb_err("read transaction", rc);
+	rc = mdb_cursor_open(txn, x->dbi_files, &cur);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return lmdb_err("cursor", rc);
+	}
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		struct idx_key key;
+		struct emb_idx_ent *e;
+
+		/* A record of another layout is skipped: it is hashed again. */
+		if (k.mv_size != sizeof(key) || v.mv_size < sizeof(struct emb_idx_rec))
+			continue;
+		memcpy(&key, k.mv_data, sizeof(key));
+		e = insert(x, key.dev, key.ino);
+		if (!e) {
+			rc = ENOMEM;
+			break;
+		}
+		memcpy(&e->rec, v.mv_data, sizeof(e->rec));
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return rc == MDB_NOTFOUND ? 0 : lmdb_err("loading records", rc);
+}
+
+static int open_env(struct emb_idx *x, const char *dir)
+{
+	char path[4096];
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "embargo: index: mkdir %s: %s\n", dir, strerror(errno));
+		return -errno;
+	}
+	if (snprintf(path, sizeof(path), "%s/index.mdb", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	rc = mdb_env_create(&env);
+	rc = rc ?: mdb_env_set_maxdbs(env, 2);
+	rc = rc ?: mdb_env_set_mapsize(env, IDX_MAP_SIZE);
+	rc = rc ?: mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOTLS, 0600);
+	rc = rc ?: mdb_txn_begin(env, NULL, 0, &txn);
+	rc = rc ?: mdb_dbi_open(txn, "files", MDB_CREATE, &x->dbi_files);
+	rc = rc ?: mdb_dbi_open(txn, "meta", MDB_CREATE, &x->dbi_meta);
+	rc = rc ?: mdb_txn_commit(txn);
+	if (rc) {
+		if (txn && rc)
+			mdb_txn_abort(txn);
+		mdb_env_close(env);
+		return lmdb_err(path, rc);
+	}
+	x->env = env;
+	return 0;
+}
+
+int emb_idx_open(struct emb_idx *x, const char *dir)
+{
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	if (grow(x))
+		return -ENOMEM;
+	if (!dir)
+		return 0;
+	err = open_env(x, dir);
+	err = err ?: load_all(x);
+	if (err)
+		emb_idx_close(x);
+	return err;
+}
+
+void emb_idx_close(struct emb_idx *x)
+{
+	for (size_t i = 0; i < x->cap; i++)
+		free(x->slots[i].path);
+	free(x->slots);
+	if (x->env)
+		mdb_env_close(x->env);
+	memset(x, 0, sizeof(*x));
+}
+
+struct emb_idx_ent *emb_idx_get(struct emb_idx *x, uint64_t dev, uint64_t ino)
+{
+	struct emb_idx_ent *e = slot_find(x->slots, x->cap, dev, ino);
+
+	return e->used && !e->deleted ? e : NULL;
+}
+
+int emb_idx_fresh(const struct emb_idx_ent *e, uint64_t size, int64_t sec, uint32_t nsec)
+{
+	return e && e->rec.size == size && e->rec.ctime_sec == sec && e->rec.ctime_nsec == nsec;
+}
+
+static void mark_dirty(struct emb_idx *x, struct emb_idx_ent *e)
+{
+	if (!e->dirty)
+		x->n_dirty++;
+	e->dirty = 1;
+}
+
+int emb_idx_put(struct emb_idx *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
+		const char *path)
+{
+	struct emb_idx_ent *e = insert(x, dev, ino);
+	char *copy = NULL;
+
+	if (!e)
+		return -ENOMEM;
+	if (path) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+	}
+	e->rec = *r;
+	e->seen = x->gen;
+	free(e->path);
+	e->path = copy;
+	/* No stable path (memfd, deleted): known for now, not persisted. */
+	if (copy)
+		mark_dirty(x, e);
+	return 0;
+}
+
+void emb_idx_del(struct emb_idx *x, uint64_t dev, uint64_t ino)
+{
+	struct emb_idx_ent *e = emb_idx_get(x, dev, ino);
+
+	if (!e)
+		return;
+	e->deleted = 1;
+	x->n--;
+	free(e->path);
+	e->path = NULL;
+	mark_dirty(x, e);
+}
+
+void emb_idx_scan_begin(struct emb_idx *x)
+{
+	x->gen++;
+}
+
+void emb_idx_seen(struct emb_idx_ent *e, const struct emb_idx *x)
+{
+	e->seen = x->gen;
+}
+
+size_t emb_idx_sweep(struct emb_idx *x, void (*fn)(void *ctx, uint64_t dev, uint64_t ino),
+		     void *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->cap; i++) {
+		struct emb_idx_ent *e = &x->slots[i];
+
+		if (!e->used || e->deleted || e->seen == x->gen)
+			continue;
+		if (fn)
+			fn(ctx, e->dev, e->ino);
+		emb_idx_del(x, e->dev, e->ino);
+		n++;
+	}
+	return n;
+}
+
+/* One staged change into the open write transaction. */
+static int flush_one(struct emb_idx *x, MDB_txn *txn, struct emb_idx_ent *e)
+{
+	struct idx_key key = { e->dev, e->ino };
+	MDB_val k = { sizeof(key), &key }, v;
+	size_t plen;
+	int rc;
+
+	if (e->deleted) {
+		rc = mdb_del(txn, x->dbi_files, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	plen = e->path ? strlen(e->path) : 0;
+	v.mv_size = sizeof(e->rec) + plen;
+	rc = mdb_put(txn, x->dbi_files, &k, &v, MDB_RESERVE);
+	if (rc)
+		return rc;
+	memcpy(v.mv_data, &e->rec, sizeof(e->rec));
+	if (plen)
+		memcpy((char *)v.mv_data + sizeof(e->rec), e->path, plen);
+	return 0;
+}
+
+static void clear_dirty(struct emb_idx *x)
+{
+	for (size_t i = 0; i < x->cap; i++) {
+		struct emb_idx_ent *e = &x->slots[i];
+
+		if (!e->dirty)
+			continue;
+		e->dirty = 0;
+		free(e->path);
+		e->path = NULL;
+	}
+	x->n_dirty = 0;
+}
+
+int emb_idx_flush(struct emb_idx *x)
+{
+	MDB_txn *txn;
+	int rc = 0;
+
+	if (!x->n_dirty)
+		return 0;
+	if (!x->env) {
+		clear_dirty(x);
+		return 0;
+	}
+	rc = mdb_txn_begin(x->env, NULL, 0, &txn);
+	if (rc)
+		return lmdb_err("write transaction", rc);
+	for (size_t i = 0; i < x->cap && !rc; i++)
+		if (x->slots[i].dirty)
+			rc = flush_one(x, txn, &x->slots[i]);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return lmdb_err("writing records", rc);
+	}
+	rc = mdb_txn_commit(txn);
+	if (rc)
+		return lmdb_err("commit", rc);
+	clear_dirty(x);
+	return 0;
+}
+
+static const char complete_key[] = "complete";
+
+int emb_idx_complete(const struct emb_idx *x)
+{
+	MDB_val k = { sizeof(complete_key) - 1, (void *)complete_key }, v;
+	MDB_txn *txn;
+	int found;
+
+	if (!x->env || mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn))
+		return 0;
+	found = mdb_get(txn, x->dbi_meta, &k, &v) == 0;
+	mdb_txn_abort(txn);
+	return found;
+}
+
+int emb_idx_set_complete(struct emb_idx *x)
+{
+	MDB_val k = { sizeof(complete_key) - 1, (void *)complete_key }, v = { 1, "1" };
+	MDB_txn *txn;
+	int rc;
+
+	if (!x->env)
+		return 0;
+	rc = mdb_txn_begin(x->env, NULL, 0, &txn);
+	if (rc)
+		return lmdb_err("write transaction", rc);
+	rc = mdb_put(txn, x->dbi_meta, &k, &v, 0);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return lmdb_err("writing meta", rc);
+	}
+	rc = mdb_txn_commit(txn);
+	return rc ? lmdb_err("commit", rc) : 0;
+}
+
+int emb_idx_foreach(struct emb_idx *x, int (*fn)(void *ctx, const struct emb_idx_ent *e),
+		    void *ctx)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < x->cap && !err; i++)
+		if (x->slots[i].used && !x->slots[i].deleted)
+			err = fn(ctx, &x->slots[i]);
+	return err;
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include "prockill.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hashindex.h"
+
+struct exe_seen {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns;
+	int match;
+};
+
+struct walk {
+	const uint8_t *sha256;
+	struct exe_seen *seen;
+	size_t n_seen;
+	struct emb_proc_stats *st;
+};
+
+static int pid_of(const char *name, pid_t *pid)
+{
+	char *end;
+	long v = strtol(name, &end, 10);
+
+	if (end == name || *end || v <= 0 || v > INT_MAX)
+		return -1;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static struct exe_seen *seen_find(struct walk *w, const struct stat *sb)
+{
+	for (size_t i = 0; i < w->n_seen; i++) {
+		struct exe_seen *s = &w->seen[i];
+
+		if (s->dev == (uint64_t)sb->st_dev && s->ino == (uint64_t)sb->st_ino &&
+		    s->size == (uint64_t)sb->st_size &&
+		    s->mtime_ns == (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec)
+			return s;
+	}
+	return NULL;
+}
+
+/* Hash an executable not seen yet; -1 when it cannot be hashed. */
+static struct exe_seen *seen_add(struct walk *w, int fd, const struct stat *sb)
+{
+	struct exe_seen *grown, *s;
+	uint8_t d[32];
+
+	if (emb_sha256_fd(fd, d))
+		return NULL;
+	grown = realloc(w->seen, (w->n_seen + 1) * sizeof(*w->seen));
+	if (!grown)
+		return NULL;
+	w->seen = grown;
+	s = &grown[w->n_seen++];
+	s->dev = (uint64_t)sb->st_dev;
+	s->ino = (uint64_t)sb->st_ino;
+	s->size = (uint64_t)sb->st_size;
+	s->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+	s->match = memcmp(d, w->sha256, 32) == 0;
+	w->st->hashed++;
+	return s;
+}
+
+/* One process: 1 matched (m filled), 0 not, -1 could not be read. */
+static int look_at(struct walk *w, const char *root, pid_t pid, struct emb_proc_match *m,
+		   char *exe, size_t exe_len)
+{
+	char path[PATH_MAX];
+	struct exe_seen *s;
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? 0 : -1; /* kernel thread, or gone */
+	w->st->procs++;
+	if (fstat(fd, &sb)) {
+		close(fd);
+		return -1;
+	}
+	s = seen_find(w, &sb);
+	if (!s)
+		s = seen_add(w, fd, &sb);
+	close(fd);
+	if (!s)
+		return -1;
+	if (!s->match)
+		return 0;
+	n = readlink(path, exe, exe_len - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	m->pid = pid;
+	m->dev = s->dev;
+	m->ino = s->ino;
+	m->exe = exe;
+	return 1;
+}
+
+int emb_proc_find_sha256(const char *proc_root, const uint8_t sha256[32], emb_proc_cb cb,
+			 void *ctx, struct emb_proc_stats *st)
+{
+	struct walk w = { .sha256 = sha256, .st = st };
+	struct emb_proc_match m;
+	char exe[PATH_MAX];
+	struct dirent *de;
+	pid_t pid, self = getpid();
+	int rc = 0, r;
+	DIR *d = opendir(proc_root);
+
+	memset(st, 0, sizeof(*st));
+	if (!d)
+		return -errno;
+	while (!rc && (de = readdir(d))) {
+		if (pid_of(de->d_name, &pid) || pid == self)
+			continue;
+		r = look_at(&w, proc_root, pid, &m, exe, sizeof(exe));
+		if (r < 0)
+			st->errors++;
+		if (r == 1) {
+			st->matched++;
+			rc = cb(ctx, &m);
+		}
+	}
+	closedir(d);
+	free(w.seen);
+	return rc;
+}
+
+static int exe_is(const char *root, pid_t pid, const struct emb_proc_match *m)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
+	if (stat(path, &sb))
+		return errno == ENOENT ? -ESRCH : -errno;
+	return (uint64_t)sb.st_dev == m->dev && (uint64_t)sb.st_ino == m->ino ? 0 : -ESTALE;
+}
+
+int emb_proc_kill(const char *proc_root, const struct emb_proc_match *m)
+{
+	int pidfd, err;
+
+	if (m->pid == 1)
+		return -EPERM;
+	pidfd = (int)syscall(SYS_pidfd_open, m->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	/* The pidfd pins this process: checked now, it is the one killed. */
+	err = exe_is(proc_root, m->pid, m);
+	if (!err && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0))
+		err = -errno;
+	close(pidfd);
+	return err;
+}

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * ydoc.c - the YAML document layer of the policy and host parsers.
+ *
+ * Fail closed: any YAML oddity (aliases, several documents, deep nesting)
+ * is an error. Errors are collected and sorted by position rather than
+ * stopping at the first one.
+ */
+#include "ydoc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EMB_YAML_MAX_DEPTH 64
+#define EMB_YAML_MAX_ERRORS 50
+#define EMB_QUOTE_MAX 100
+#define BIT(n) (1u << (n))
+
+struct ydoc_err {
+	int line, col;
+	size_t seq; /* insertion order: keeps the sort stable */
+	char *msg;
+};
+
+struct ydoc_str {
+	struct ydoc_str *next;
+	char s[];
+};
+
+struct emb_ydoc {
+	const char *file;
+	yaml_document_t doc;
+	int have_doc;
+	struct ydoc_err *errs;
+	size_t n_errs;
+	size_t n_total; /* including the ones not kept past the limit */
+	int oom;
+	struct ydoc_str *strs; /* emb_ydoc_q() results, freed with the doc */
+};
+
+static void ydoc_verr(struct emb_ydoc *y, int line, int col, const char *fmt, va_list ap)
+{
+	struct ydoc_err *grown;
+	char *msg = NULL;
+
+	y->n_total++;
+	if (y->n_errs >= EMB_YAML_MAX_ERRORS)
+		return;
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		y->oom = 1;
+		return;
+	}
+	grown = realloc(y->errs, (y->n_errs + 1) * sizeof(*y->errs));
+	if (!grown) {
+		free(msg);
+		y->oom = 1;
+		return;
+	}
+	y->errs = grown;
+	y->errs[y->n_errs] = (struct ydoc_err){ line, col, y->n_errs, msg };
+	y->n_errs++;
+}
+
+void emb_ydoc_err_at(struct emb_ydoc *y, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ydoc_verr(y, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* At the node's first character; libyaml marks are 0-based. */
+void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+{
+	int line = n ? (int)n->start_mark.line + 1 : 1;
+	int col = n ? (int)n->start_mark.column + 1 : 1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ydoc_verr(y, line, col, fmt, ap);
+	va_end(ap);
+}
+
+size_t emb_ydoc_nerr(const struct emb_ydoc *y)
+{
+	return y->n_total + (size_t)y->oom;
+}
+
+/* User text for a message: control characters hidden, long text cut. */
+const char *emb_ydoc_q(struct emb_ydoc *y, const char *s)
+{
+	size_t len = strnlen(s, EMB_QUOTE_MAX + 1);
+	struct ydoc_str *q;
+
+	q = malloc(sizeof(*q) + EMB_QUOTE_MAX + 4);
+	if (!q) {
+		y->oom = 1;
+		return "?";
+	}
+	for (size_t i = 0; i < len && i < EMB_QUOTE_MAX; i++)
+		q->s[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
+	if (len > EMB_QUOTE_MAX)
+		strcpy(q->s + EMB_QUOTE_MAX, "...");
+	else
+		q->s[len] = '\0';
+	q->next = y->strs;
+	y->strs = q;
+	return q->s;
+}
+
+/* A reader error has an offset, not a mark: count lines up to it. */
+static void offset_to_mark(const char *buf, size_t len, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static void ydoc_syntax_err(struct emb_ydoc *y, const yaml_parser_t *p, const char *buf, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "unknown error";
+	int line, col;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		y->oom = 1;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		offset_to_mark(buf, len, p->problem_offset, &line, &col);
+	} else {
+		line = (int)p->problem_mark.line + 1;
+		col = (int)p->problem_mark.column + 1;
+	}
+	emb_ydoc_err_at(y, line, col, "YAML syntax error: %s", problem);
+}
+
+static void ydoc_err_mark(struct emb_ydoc *y, const yaml_mark_t *m, const char *msg)
+{
+	emb_ydoc_err_at(y, (int)m->line + 1, (int)m->column + 1, "%s", msg);
+}
+
+/*
+ * Event pass before building the tree: syntax errors, aliases (an alias
+ * turns the tree into a DAG that can expand exponentially), several
+ * documents and deep nesting are refused here. Returns the number of
+ * documents, or -1.
+ */
+static int ydoc_prescan(struct emb_ydoc *y, const char *buf, size_t len)
+{
+	int docs = 0, depth = 0, done = 0, rc = -1;
+	yaml_parser_t p;
+	yaml_event_t ev;
+
+	if (!yaml_parser_initialize(&p)) {
+		y->oom = 1;
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!done) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			ydoc_syntax_err(y, &p, buf, len);
+			goto out;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				ydoc_err_mark(y, &ev.start_mark, "multiple documents are not allowed");
+				done = -1;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			ydoc_err_mark(y, &ev.start_mark, "aliases are not allowed");
+			done = -1;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > EMB_YAML_MAX_DEPTH) {
+				ydoc_err_mark(y, &ev.start_mark, "nesting too deep");
+				done = -1;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (done > 0)
+		rc = docs;
+out:
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+static int ydoc_build(struct emb_ydoc *y, const char *buf, size_t len)
+{
+	yaml_parser_t p;
+	int rc = -1;
+
+	if (!yaml_parser_initialize(&p)) {
+		y->oom = 1;
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&p, &y->doc)) {
+		ydoc_syntax_err(y, &p, buf, len);
+		goto out;
+	}
+	y->have_doc = 1;
+	rc = 0;
+out:
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+/*
+ * Parse buf. Returns NULL only when out of memory (reported in diag).
+ * Otherwise the root is NULL for an empty stream or when errors were
+ * recorded (see emb_ydoc_nerr).
+ */
+struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag)
+{
+	struct emb_ydoc *y = calloc(1, sizeof(*y));
+
+	if (!y) {
+		emb_diag_add(diag, "%s: out of memory", file);
+		return NULL;
+	}
+	y->file = file;
+	if (ydoc_prescan(y, buf, len) > 0)
+		(void)ydoc_build(y, buf, len);
+	return y;
+}
+
+yaml_node_t *emb_ydoc_root(struct emb_ydoc *y)
+{
+	return y->have_doc ? yaml_document_get_root_node(&y->doc) : NULL;
+}
+
+yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id)
+{
+	return yaml_document_get_node(&y->doc, id);
+}
+
+static int ydoc_err_cmp(const void *a, const void *b)
+{
+	const struct ydoc_err *x = a, *z = b;
+
+	if (x->line != z->line)
+		return x->line < z->line ? -1 : 1;
+	if (x->col != z->col)
+		return x->col < z->col ? -1 : 1;
+	return x->seq < z->seq ? -1 : x->seq > z->seq;
+}
+
+/* Move the errors, sorted by position, to diag; free y. Returns the count. */
+size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag)
+{
+	size_t n = emb_ydoc_nerr(y);
+
+	if (y->n_errs)
+		qsort(y->errs, y->n_errs, sizeof(*y->errs), ydoc_err_cmp);
+	for (size_t i = 0; i < y->n_errs; i++) {
+		emb_diag_at(diag, y->file, y->errs[i].line, y->errs[i].col, "%s", y->errs[i].msg);
+		free(y->errs[i].msg);
+	}
+	if (y->n_total > y->n_errs)
+		emb_diag_add(diag, "%s: %zu more errors not shown", y->file, y->n_total - y->n_errs);
+	if (y->oom)
+		emb_diag_add(diag, "%s: out of memory", y->file);
+	free(y->errs);
+	while (y->strs) {
+		struct ydoc_str *next = y->strs->next;
+
+		free(y->strs);
+		y->strs = next;
+	}
+	if (y->have_doc)
+		yaml_document_delete(&y->doc);
+	free(y);
+	return n;
+}
+
+static int key_index(const char *const *names, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], key))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Check the keys of a mapping against names[0..n): vals[i] gets the value
+ * of names[i] or NULL. Unknown, duplicate and not-yet-supported keys
+ * ("later", still stored in vals) are errors at the key; missing required
+ * keys are errors at the mapping.
+ */
+void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
+		  unsigned required, unsigned later, yaml_node_t **vals)
+{
+	yaml_node_pair_t *pair;
+
+	memset(vals, 0, n * sizeof(*vals));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = emb_ydoc_node(y, pair->key);
+		const char *key;
+		int idx;
+
+		if (!k || k->type != YAML_SCALAR_NODE) {
+			emb_ydoc_err(y, k ? k : map, "mapping keys must be scalars");
+			continue;
+		}
+		key = (const char *)k->data.scalar.value;
+		idx = strlen(key) == k->data.scalar.length ? key_index(names, n, key) : -1;
+		if (idx < 0) {
+			emb_ydoc_err(y, k, "unknown key '%s'", emb_ydoc_q(y, key));
+			continue;
+		}
+		if (vals[idx]) {
+			emb_ydoc_err(y, k, "duplicate key '%s'", key);
+			continue;
+		}
+		if (later & BIT(idx))
+			emb_ydoc_err(y, k, "key '%s' is not supported yet", key);
+		vals[idx] = emb_ydoc_node(y, pair->value);
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((required & BIT(i)) && !vals[i])
+			emb_ydoc_err(y, map, "missing required key '%s'", names[i]);
+}
+
+/* The text of a scalar value, or NULL (error recorded). */
+const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE) {
+		emb_ydoc_err(y, n, "'%s' must be a scalar", key);
+		return NULL;
+	}
+	s = (const char *)n->data.scalar.value;
+	if (strlen(s) != n->data.scalar.length) {
+		emb_ydoc_err(y, n, "'%s' must not contain NUL characters", key);
+		return NULL;
+	}
+	return s;
+}
+
+int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty)
+{
+	int count;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		emb_ydoc_err(y, n, "'%s' must be a sequence", key);
+		return -1;
+	}
+	count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (nonempty && count == 0) {
+		emb_ydoc_err(y, n, "'%s' must not be empty", key);
+		return -1;
+	}
+	return count;
+}
+
+yaml_node_t *emb_ydoc_item(struct emb_ydoc *y, yaml_node_t *seq, int i)
+{
+	return emb_ydoc_node(y, seq->data.sequence.items.start[i]);
+}
+
+static int read_all(int fd, char *buf, size_t size, size_t *len)
+{
+	size_t got = 0;
+
+	while (got < size) {
+		ssize_t r = read(fd, buf + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	*len = got;
+	return 0;
+}
+
+/*
+ * Read a whole (regular, at most 16 MiB) file. Returns 0, 1 when it does not
+ * exist and missing_ok, or -1 with the reason in diag.
+ */
+int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char **buf, size_t *len,
+		       struct emb_diag *diag)
+{
+	struct stat st;
+	char *data = NULL;
+	int fd, rc = -1;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 1;
+		emb_diag_add(diag, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		emb_diag_add(diag, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		emb_diag_add(diag, "%s: not a regular file", path);
+		goto out;
+	}
+	/* One byte more than the limit tells a file that grew past it. */
+	data = malloc(EMB_YAML_MAX_BYTES + 1);
+	if (!data) {
+		emb_diag_add(diag, "%s: out of memory", path);
+		goto out;
+	}
+	if (read_all(fd, data, EMB_YAML_MAX_BYTES + 1, len)) {
+		emb_diag_add(diag, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (*len > EMB_YAML_MAX_BYTES) {
+		emb_diag_add(diag, "%s: %s larger than 16 MiB", path, what);
+		goto out;
+	}
+	*buf = data;
+	data = NULL;
+	rc = 0;
+out:
+	free(data);
+	close(fd);
+	return rc;
+}
