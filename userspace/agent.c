@@ -10,9 +10,12 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "agent_int.h"
 #include "cgroup.h"
+#include "pidfile.h"
 #include "pins.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -101,15 +104,16 @@ static int agent_load(struct agent *a)
 	int err;
 
 	if (o->cgroup) {
-		lo.cgroup_path = o->cgroup;
+		snprintf(cgroot, sizeof(cgroot), "%s", o->cgroup);
 	} else {
 		err = emb_cgroup2_root(cgroot, sizeof(cgroot));
 		if (err) {
 			fprintf(stderr, "embargo: no cgroup v2 mount found (use --cgroup)\n");
 			return err;
 		}
-		lo.cgroup_path = cgroot;
 	}
+	lo.cgroup_path = cgroot;
+	snprintf(a->cgroup_path, sizeof(a->cgroup_path), "%s", cgroot);
 	lo.inode_entries = capacity(0, 65536);
 	lo.net4_entries = capacity(a->pol.compiled.n_net4, 1024);
 	lo.net6_entries = capacity(a->pol.compiled.n_net6, 1024);
@@ -121,6 +125,7 @@ static int agent_load(struct agent *a)
 	err = err ?: sweep_adopted(a);
 	err = err ?: agent_index_roots(a);
 	err = err ?: emb_loader_attach(a->loader);
+	err = err ?: agent_contain_apply(a);
 	if (err)
 		return err;
 	fprintf(stderr, "embargo: pins in %s: %s\n", o->pin_dir, emb_loader_pins_reason(a->loader));
@@ -134,11 +139,25 @@ int emb_agent_run(const struct emb_opts *o)
 	struct agent a = { .opts = o, .watch_fd = -1 };
 	const char *backend;
 	struct emb_json j;
-	int rc = 1;
+	pid_t holder = 0;
+	int rc = 1, pidfd;
 
 	install_signals();
-	if (emb_eventlog_open(&a.log, o->log))
+	/* After SIGHUP is handled: the pid file is how `embargo ban` and
+	 * `embargo contain` ask this agent to reload. */
+	pidfd = emb_pidfile_acquire(o->state_dir, &holder);
+	if (pidfd == -EBUSY) {
+		fprintf(stderr, "embargo: another agent (pid %d) uses %s\n", (int)holder, o->state_dir);
 		return 1;
+	}
+	if (pidfd < 0)
+		fprintf(stderr, "embargo: no pid file in %s (%s): ban/contain will not signal this agent\n",
+			o->state_dir, strerror(-pidfd));
+	if (emb_eventlog_open(&a.log, o->log)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return 1;
+	}
 	agent_life_init(&a);
 	if (agent_policy_load(&a))
 		goto out;
@@ -158,9 +177,12 @@ int emb_agent_run(const struct emb_opts *o)
 out:
 	agent_index_stop(&a); /* agent_index.c: the index thread ends before the maps close */
 	agent_life_fini(&a);
+	agent_contain_close(&a);
 	emb_loader_close(a.loader);
 	emb_loaded_free(&a.pol);
 	emb_loaded_free(&a.prev);
 	emb_eventlog_close(&a.log);
+	if (pidfd >= 0)
+		close(pidfd);
 	return rc;
 }

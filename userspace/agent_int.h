@@ -4,6 +4,7 @@
 #define EMBARGO_AGENT_INT_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agent_life.h"
@@ -18,6 +19,9 @@ struct agent_watch {
 	int wd;
 	char *name;
 };
+
+struct emb_contain;
+struct ring_buffer;
 
 struct agent {
 	const struct emb_opts *opts;
@@ -39,6 +43,9 @@ struct agent {
 	struct agent_watch *watches;
 	size_t n_watches;
 	struct agent_life life;  /* agent_life.c: lock, state file, sinks, rate limit, metrics */
+	char cgroup_path[4096];  /* where the network programs attach */
+	struct emb_contain *contain; /* agent_contain.c: open once containment exists */
+	struct ring_buffer *rb;  /* the event loop's, for containment events */
 };
 
 /* Write a built line (built == 0) to the event log; free it either way. */
@@ -87,6 +94,14 @@ int agent_reload(struct agent *a);
 int agent_recompile(struct agent *a, int refresh_dns);
 /* Resolve connect[].host names still pending (blocking; at start-up). */
 int agent_resolve_hosts(struct agent *a);
+
+/* agent_contain.c: refuse a set whose containment cannot be put in force
+ * (too many allow rules); then apply it (or switch containment off). */
+int agent_contain_check(const struct emb_loaded *l, struct emb_diag *diag);
+int agent_contain_apply(struct agent *a);
+/* Log containment denials through the loop's ring buffer; close at exit. */
+void agent_contain_start_events(struct agent *a, struct ring_buffer *rb);
+void agent_contain_close(struct agent *a);
 
 /* agent_loop.c: events, reloads and lost counts until *stop is set. */
 int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic_t *hup);

@@ -87,6 +87,7 @@ int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic
 		fprintf(stderr, "embargo: ring buffer: %s\n", strerror(errno));
 		return err;
 	}
+	agent_contain_start_events(a, rb);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	agent_reload_watch(a);
 	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(rb)) || epoll_add(ep, a->watch_fd)) {

@@ -10,6 +10,11 @@ int agent_policy_load(struct agent *a)
 	struct emb_json j;
 	int err = emb_loaded_init(&a->pol, a->opts, &diag);
 
+	if (!err && agent_contain_check(&a->pol, &diag)) {
+		emb_loaded_free(&a->pol);
+		err = -1;
+	}
+
 	if (!err && agent_resolve_hosts(a))
 		fprintf(stderr, "embargo: resolving connect hosts failed: they stay pending\n");
 	if (err) {

@@ -259,7 +259,8 @@ int agent_reload(struct agent *a)
 	uint32_t base = a->rule_base + (uint32_t)a->pol.compiled.n_rules;
 	int err;
 
-	if (emb_loaded_init(&next, a->opts, &diag)) {
+	if (emb_loaded_init(&next, a->opts, &diag) ||
+	    (agent_contain_check(&next, &diag) ? (emb_loaded_free(&next), 1) : 0)) {
 		log_refused(a, &diag); /* the set in force stays in force */
 		emb_diag_free(&diag);
 		return -1;
@@ -282,6 +283,7 @@ int agent_reload(struct agent *a)
 	 * inodes too, with their ctime; see agent_index.c). */
 	err = err ?: agent_index_roots(a);
 	err = err ?: delete_stale_net(a, &a->prev.compiled);
+	err = err ?: agent_contain_apply(a);
 	if (err) {
 		/* Fail-closed: what was written stays; nothing already banned was
 		 * removed before the new bans were in place. */

@@ -39,9 +39,19 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* `embargo CMD --help` for every command; sign and keygen print
+		 * their own, longer usage. */
+		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) &&
+		    strcmp(argv[1], "sign") && strcmp(argv[1], "keygen")) {
+			printf("embargo %s: %s\nsee embargo(8) for its options\n", commands[i].name,
+			       commands[i].help);
+			return 0;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "embargo: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }
