@@ -157,4 +157,19 @@ if command -v script > /dev/null; then
 else
 	echo "  skip tty test: no script(1)"
 fi
+# Issue 7's sweep: 50,000 files, 3 planted banned copies, exactly those found.
+big=$T/sweep50k
+for d in $(seq -w 0 499); do
+	mkdir -p "$big/d$d"
+	for i in $(seq -w 0 99); do printf '%s/%s\n' "$d" "$i" > "$big/d$d/f$i"; done
+done
+cp "$VICTIM" "$big/d007/agent.bin"
+cp "$VICTIM" "$big/d250/update.run"
+cp "$VICTIM" "$big/d499/libk.so"
+WANT_BIG=$(printf '%s\n' "$big/d007/agent.bin" "$big/d250/update.run" "$big/d499/libk.so" | sort)
+"$EMBARGO" scan "${P[@]}" "$big" > "$T/big.out" 2> "$T/big.err"
+rc=$?
+check "50,000 files: exit 10" test "$rc" = 10
+check "50,000 files: exactly the 3 planted copies" test "$(cut -d' ' -f1 "$T/big.out" | sort)" = "$WANT_BIG"
+check "50,000 files: all of them read ($(grep -o 'scanned [0-9]* files' "$T/big.err"))" grep -qF "scanned 50003 files" "$T/big.err"
 summary "cli scan"

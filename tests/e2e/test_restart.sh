@@ -96,9 +96,15 @@ expect_probe EPERM tcp 127.0.0.2 443
 
 # A second agent on the same pin dir is refused and changes nothing.
 "$EMBARGO" run --host "$T/host.yaml" --policy "$T/policy.yaml" --log "$T/second.jsonl" \
-	--pin-dir "$PIN" --cgroup "$CG" --state-dir "$T/state" 2> "$T/second.err"
+	--pin-dir "$PIN" --cgroup "$CG" --state-dir "$T/state2" 2> "$T/second.err"
 check "second agent on the same pin dir exits 1" [ $? = 1 ]
 check "second agent says why" grep -q "another embargo run holds $PIN" "$T/second.err"
+# ... and one on the same state dir (its pid file) too, before touching pins.
+"$EMBARGO" run --host "$T/host.yaml" --policy "$T/policy.yaml" --log "$T/third.jsonl" \
+	--pin-dir "$PIN-other" --cgroup "$CG" --state-dir "$T/state" 2> "$T/third.err"
+check "agent on the same state dir exits 1" [ $? = 1 ]
+check "and says which agent holds it" grep -qF "embargo: another agent (pid $AGENT_PID) uses $T/state" "$T/third.err"
+check "and made no pin dir" [ ! -e "$PIN-other" ]
 check "second agent changed no link" [ "$(link_ids)" = "$before" ]
 
 sleep 1

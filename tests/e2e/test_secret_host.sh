@@ -10,6 +10,12 @@ write_host SECRET
 write_policy
 start_agent || { bad "agent starts"; summary "e2e secret"; exit 1; }
 ok "agent starts and reports the policy loaded"
+# This kernel refuses BPF LSM programs (EPERM): auto must fall back, saying
+# why (the refusal, or bpf missing from the active LSMs on another kernel).
+check "backend auto picks classic here, with the reason in the log" log_has '"event":"policy","action":"loaded"' \
+	'"backend":"classic"' '"backend_reason":"'
+check "and on stderr ($(grep -m1 'backend classic' "$T/agent.err"))" \
+	grep -qE "^embargo: backend classic: (the kernel refused the LSM programs|bpf is not an active LSM)" "$T/agent.err"
 
 for name in banned copy hardlink renamed; do
 	rc=$(run_fixture "$T/bin/$name")

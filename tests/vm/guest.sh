@@ -174,6 +174,7 @@ test_classic() {
 	expect_probe EPERM udp 127.0.0.4 5353
 	check "exec deny line, method sigkill" log_has '"event":"exec","action":"deny","method":"sigkill"'
 	/bin/embargo run --backend lsm --host $T/host.yaml --policy $T/policy.yaml --log $T/lsm.jsonl \
+		--state-dir $T/lsm-state \
 		--pin-dir /sys/fs/bpf/embargo-lsm --cgroup $CG 2> $T/lsm.err
 	rc=$?
 	said=0
