@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "localpolicy.h"
+#include "argtake.h"
+#include "learn.h"
 #include "options.h"
 #include "policy.h"
 #include "progress.h"
@@ -35,6 +38,8 @@ enum scan_format { FMT_HUMAN, FMT_JSON, FMT_CSV };
 
 struct scan_ctx {
 	enum scan_format fmt;
+	struct emb_learn *learn; /* --learn: digests of the vendor's findings */
+	const char *learn_vendor, *learn_out;
 	struct emb_progress *bar; /* NULL: stderr is not a terminal */
 	int write_failed;
 };
@@ -42,31 +47,17 @@ struct scan_ctx {
 static int usage(void)
 {
 	fprintf(stderr, "usage: embargo scan [--policy F | --policy-dir D] [--host F] "
-			"[--json | --csv] PATH...\n");
+			"[--json | --csv] [--learn VENDOR --out FILE] PATH...\n");
 	return EXIT_ERROR;
-}
-
-/* Take --csv out of argv (emb_opts has no such option); 1 if it was there. */
-static int take_csv(int *argc, char **argv)
-{
-	int found = 0, out = 1, i;
-
-	for (i = 1; i < *argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--csv"))
-			found = 1;
-		else
-			argv[out++] = argv[i];
-	}
-	for (; i < *argc; i++)
-		argv[out++] = argv[i];
-	*argc = out;
-	return found;
 }
 
 static int print_finding(void *ctx, const struct emb_sweep_finding *f)
 {
 	struct scan_ctx *c = ctx;
 	int rc;
+
+	if (c->learn && emb_learn_add(c->learn, f))
+		return -ENOMEM;
 
 	if (c->bar)
 		emb_progress_hold(c->bar);
@@ -200,9 +191,78 @@ static int sweep(struct emb_sweep *sw, struct emb_sweep_run_opts *ro, struct sca
 	return st.banned ? EXIT_FOUND : EXIT_CLEAN;
 }
 
+/* --learn: the vendor's digests as a policy file, checked by the parser
+ * before it is written (atomically). */
+static int write_learnt(struct scan_ctx *c, const struct emb_host *host)
+{
+	struct emb_diag diag = { 0 };
+	struct emb_policy p;
+	char why[256];
+	char *text = emb_learn_policy_text(c->learn, host, time(NULL));
+	size_t n = emb_learn_count(c->learn);
+	int rc = -1;
+
+	if (!text) {
+		fprintf(stderr, "embargo scan: --learn: cannot write the policy (out of memory or unknown scheme)\n");
+		return -1;
+	}
+	if (!n) {
+		fprintf(stderr, "embargo scan: --learn: no file of '%s' found: %s not written\n",
+			c->learn_vendor, c->learn_out);
+		rc = 0;
+		goto out;
+	}
+	if (emb_policy_parse_buf_for(c->learn_out, text, strlen(text), &host->schemes, &p, &diag)) {
+		for (size_t i = 0; i < diag.n; i++)
+			fprintf(stderr, "embargo scan: --learn: %s\n", diag.msgs[i]);
+		goto out;
+	}
+	emb_policy_free(&p);
+	if (emb_file_replace(c->learn_out, text, strlen(text), 0644, why, sizeof(why))) {
+		fprintf(stderr, "embargo scan: --learn: %s\n", why);
+		goto out;
+	}
+	fprintf(stderr, "embargo scan: --learn: %zu sha256 of '%s' written to %s\n", n,
+		c->learn_vendor, c->learn_out);
+	rc = 0;
+out:
+	emb_diag_free(&diag);
+	free(text);
+	return rc;
+}
+
+/* Absolute roots: path globs match the paths swept. A relative root is
+ * resolved; an absolute one is kept as the user wrote it. */
+static char **absolute_roots(char **roots, int n)
+{
+	char **abs = calloc((size_t)n + 1, sizeof(*abs));
+
+	for (int i = 0; abs && i < n; i++) {
+		abs[i] = roots[i][0] == '/' ? strdup(roots[i]) : realpath(roots[i], NULL);
+		if (!abs[i]) {
+			fprintf(stderr, "embargo scan: %s: %s\n", roots[i], strerror(errno));
+			for (int k = 0; k < i; k++)
+				free(abs[k]);
+			free(abs);
+			return NULL;
+		}
+	}
+	return abs;
+}
+
+static void free_roots(char **roots, int n)
+{
+	for (int i = 0; roots && i < n; i++)
+		free(roots[i]);
+	free(roots);
+}
+
 static int run(const struct emb_opts *o, struct scan_ctx *c)
 {
-	const char *const *roots = (const char *const *)o->args;
+	char **abs = absolute_roots(o->args, o->n_args);
+	const char *const *roots = (const char *const *)abs;
+	struct emb_learn learn;
+	char why[256];
 	struct emb_policy_set set = { 0 };
 	struct emb_host host = { 0 };
 	struct emb_sweep sw;
@@ -211,13 +271,28 @@ static int run(const struct emb_opts *o, struct scan_ctx *c)
 					 .err_cb = print_unreadable };
 	int rc = EXIT_ERROR, oom;
 
-	if (check_roots(o->args, o->n_args) || load_policies(o, &set, &host))
+	if (!abs)
 		return EXIT_ERROR;
+	if (check_roots(o->args, o->n_args) || load_policies(o, &set, &host)) {
+		free_roots(abs, o->n_args);
+		return EXIT_ERROR;
+	}
 	ro.exclude = emb_sweep_excludes(roots, ro.n_roots, host.exclude, host.n_exclude,
 					&ro.n_exclude, &oom);
 	if (oom || emb_sweep_init(&sw, &set)) {
 		fprintf(stderr, "embargo scan: out of memory\n");
 		goto out;
+	}
+	if (emb_sweep_add_globs(&sw)) {
+		fprintf(stderr, "embargo scan: too many matchers\n");
+		goto out_sweep;
+	}
+	if (c->learn_vendor) {
+		if (emb_learn_init(&learn, &set, c->learn_vendor, why, sizeof(why))) {
+			fprintf(stderr, "embargo scan: --learn: %s\n", why);
+			goto out_sweep;
+		}
+		c->learn = &learn;
 	}
 	if (c->fmt == FMT_CSV && emb_sweep_print_csv_header(stdout)) {
 		fprintf(stderr, "embargo scan: write error on standard output\n");
@@ -228,12 +303,18 @@ static int run(const struct emb_opts *o, struct scan_ctx *c)
 		fprintf(stderr, "embargo scan: write error on standard output\n");
 		rc = EXIT_ERROR;
 	}
+	if (c->learn && rc != EXIT_ERROR && write_learnt(c, &host))
+		rc = EXIT_ERROR;
+	if (c->learn)
+		emb_learn_free(c->learn);
+	c->learn = NULL;
 out_sweep:
 	emb_sweep_free(&sw);
 out:
 	free((void *)ro.exclude);
 	emb_policy_set_free(&set);
 	emb_host_free(&host);
+	free_roots(abs, o->n_args);
 	return rc;
 }
 
@@ -241,10 +322,23 @@ int cmd_scan(int argc, char **argv)
 {
 	struct scan_ctx c = { .fmt = FMT_HUMAN };
 	struct emb_opts o;
-	int csv = take_csv(&argc, argv), rc;
+	const char **learn = NULL, **out = NULL;
+	size_t n_learn = 0, n_out = 0;
+	int csv = emb_take_flag(&argc, argv, "csv") > 0, rc;
 
-	if (emb_opts_parse(&o, argc, argv, SCAN_OPTS))
+	if (emb_take_opt(&argc, argv, "learn", &learn, &n_learn) < 0 ||
+	    emb_take_opt(&argc, argv, "out", &out, &n_out) < 0 || n_learn > 1 || n_out != n_learn) {
+		free(learn);
+		free(out);
+		return usage();
+	}
+	c.learn_vendor = n_learn ? learn[0] : NULL;
+	c.learn_out = n_out ? out[0] : NULL;
+	if (emb_opts_parse(&o, argc, argv, SCAN_OPTS)) {
+		free(learn);
+		free(out);
 		return EXIT_ERROR;
+	}
 	if (!o.n_args || (o.json && csv)) {
 		rc = usage();
 		goto out;
@@ -253,5 +347,7 @@ int cmd_scan(int argc, char **argv)
 	rc = run(&o, &c);
 out:
 	emb_opts_free(&o);
+	free(learn);
+	free(out);
 	return rc;
 }

@@ -8,6 +8,7 @@
  * it has), and the ban lookup in a table of every policy's sha256 list.
  */
 #include "sweep.h"
+#include "pathglob.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -108,11 +109,63 @@ static int match_sha256(const void *data, const struct emb_file_hash *fh, emb_sw
 	return 0;
 }
 
+/* Does vendor v of policy p already ban digest d (reported by match_sha256)? */
+static int hash_banned_by(const struct emb_sweep *sw, const uint8_t *d, const struct emb_policy *p,
+			  const struct emb_vendor *v)
+{
+	const struct emb_sweep_ban *b = ban_first(sw, d), *end = sw->bans + sw->n_bans;
+
+	for (; b && b < end && !memcmp(b->sha256, d, EMB_SHA256_LEN); b++)
+		if (b->policy == p && b->vendor == v)
+			return 1;
+	return 0;
+}
+
+/* vendors[].paths: the file's path (absolute, as swept) against each glob.
+ * A vendor that bans the file by digest too is reported once. */
+static int match_globs(const void *data, const struct emb_file_hash *fh, emb_sweep_sink emit,
+		       void *emit_ctx)
+{
+	const struct emb_sweep *sw = data;
+	struct emb_sweep_finding f = { .path = fh->path, .sha256 = fh->sha256, .size = fh->size };
+
+	for (size_t i = 0; i < sw->set->n; i++) {
+		const struct emb_policy *p = &sw->set->policies[i];
+
+		for (size_t k = 0; k < p->n_vendors; k++) {
+			const struct emb_vendor *v = &p->vendors[k];
+			int ret;
+
+			for (size_t g = 0; g < v->n_paths; g++) {
+				if (!emb_glob_match(v->paths[g], fh->path))
+					continue;
+				if (hash_banned_by(sw, fh->sha256, p, v))
+					break;
+				f.policy = p->id;
+				f.vendor = v->name;
+				ret = emit(emit_ctx, &f);
+				if (ret)
+					return ret;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+int emb_sweep_add_globs(struct emb_sweep *sw)
+{
+	struct emb_sweep_matcher m = { .match = match_globs, .data = sw };
+
+	return emb_sweep_add_matcher(sw, &m);
+}
+
 int emb_sweep_init(struct emb_sweep *sw, const struct emb_policy_set *set)
 {
 	size_t n = count_bans(set);
 
 	memset(sw, 0, sizeof(*sw));
+	sw->set = set;
 	if (n) {
 		sw->bans = calloc(n, sizeof(*sw->bans));
 		if (!sw->bans)

@@ -53,6 +53,7 @@ struct emb_sweep_ban {
 };
 
 struct emb_sweep {
+	const struct emb_policy_set *set;
 	struct emb_sweep_ban *bans; /* sorted by (sha256, order), no duplicates */
 	size_t n_bans;
 	struct emb_sweep_matcher matchers[EMB_SWEEP_MAX_MATCHERS];
@@ -85,6 +86,9 @@ struct emb_sweep_stats {
 int emb_sweep_init(struct emb_sweep *sw, const struct emb_policy_set *set);
 /* -ENOSPC when EMB_SWEEP_MAX_MATCHERS are in use. */
 int emb_sweep_add_matcher(struct emb_sweep *sw, const struct emb_sweep_matcher *m);
+/* Also report files whose path matches a vendor's `paths` glob (weaker
+ * evidence than a digest; the swept roots must be absolute). */
+int emb_sweep_add_globs(struct emb_sweep *sw);
 void emb_sweep_free(struct emb_sweep *sw);
 
 /*

@@ -172,4 +172,46 @@ rc=$?
 check "50,000 files: exit 10" test "$rc" = 10
 check "50,000 files: exactly the 3 planted copies" test "$(cut -d' ' -f1 "$T/big.out" | sort)" = "$WANT_BIG"
 check "50,000 files: all of them read ($(grep -o 'scanned [0-9]* files' "$T/big.err"))" grep -qF "scanned 50003 files" "$T/big.err"
+# Path globs and --learn (hash-on-discovery): the vendor's files are found
+# by its paths, and their digests written as a policy that bans them.
+L=$T/learn
+mkdir -p "$L/opt/acme/bin" "$L/opt/acme/lib/deep" "$L/usr/bin"
+cp "$FIX/allowed" "$L/opt/acme/bin/acmed"
+printf 'acme library v2\n' > "$L/opt/acme/lib/deep/libacme.so"
+cp "$FIX/allowed" "$L/usr/bin/not-acme"
+cat > "$T/acme.yaml" <<YAML
+embargo: 1
+id: acme-ban
+scheme: uk-gsc
+enforce: SECRET
+audit: OFFICIAL
+vendors:
+  - name: ACME Corp
+    paths:
+      - $L/opt/acme/**
+    connect:
+      - cidr: 198.51.100.0/24
+YAML
+"$EMBARGO" scan --policy "$T/acme.yaml" "$L" > "$T/glob.out" 2> "$T/glob.err"
+check "paths: files under the glob reported, exit 10 ($?)" test "$(cut -d' ' -f1 "$T/glob.out" | sort)" = \
+	"$(printf '%s\n' "$L/opt/acme/bin/acmed" "$L/opt/acme/lib/deep/libacme.so" | sort)"
+(cd "$L" && "$EMBARGO" scan --policy "$T/acme.yaml" . > "$T/glob-rel.out" 2>&1)
+check "paths: a relative root matches the globs too" test "$(grep -c 'vendor=ACME Corp' "$T/glob-rel.out")" = 2
+"$EMBARGO" scan --policy "$T/acme.yaml" --learn "ACME Corp" --out "$T/learned.yaml" "$L" > /dev/null 2> "$T/learn.err"
+rc=$?
+check "learn: exit 10 (found)" test "$rc" = 10
+check "learn: says what it wrote" grep -qF "embargo scan: --learn: 2 sha256 of 'ACME Corp' written to $T/learned.yaml" "$T/learn.err"
+check "learn: the policy is valid" "$EMBARGO" check "$T/learned.yaml"
+check "learn: id, scheme and levels of the vendor's policy" sh -c "grep -qx 'id: learned-acme-corp' '$T/learned.yaml' && grep -qx 'scheme: uk-gsc' '$T/learned.yaml' && grep -qx 'enforce: SECRET' '$T/learned.yaml' && grep -qx 'audit: OFFICIAL' '$T/learned.yaml'"
+check "learn: both digests, sorted, once each" test "$(grep -E '^      - [0-9a-f]{64}$' "$T/learned.yaml" | tr -d ' -')" = \
+	"$(printf '%s\n' "$(sha256 "$FIX/allowed")" "$(sha256 "$L/opt/acme/lib/deep/libacme.so")" | sort)"
+cp "$FIX/allowed" "$L/elsewhere"
+"$EMBARGO" test --policy "$T/learned.yaml" --classification SECRET --exec "$L/elsewhere" > /dev/null
+check "learn: the learnt policy denies the content anywhere ($?)" test $? = 10
+"$EMBARGO" scan --policy "$T/acme.yaml" --learn "Nobody Inc" --out "$T/none.yaml" "$L" > /dev/null 2> "$T/nolearn.err"
+check "learn: unknown vendor is an error (exit $?)" grep -qF "no policy names vendor 'Nobody Inc'" "$T/nolearn.err"
+check "learn: nothing written for it" test ! -e "$T/none.yaml"
+"$EMBARGO" scan --policy "$T/acme.yaml" --learn "ACME Corp" "$L" > /dev/null 2>&1
+check "learn: --learn without --out is a usage error (exit $?)" test $? = 2
 summary "cli scan"
+
