@@ -444,6 +444,12 @@ if [ -x bench/index.sh ]; then
 	say "bench/index.sh (the index engineer's)"
 	INDEX_SH_OUT=$(OUT=$OUT RUNS=$RUNS ./bench/index.sh 2>&1) || INDEX_SH_OUT="bench/index.sh failed: $INDEX_SH_OUT"
 fi
+# Issue 5's reload figure: 1,000,000 sha256 + 100,000 CIDRs (RELOAD=0 skips).
+RELOAD_SH_OUT=
+if [ "${RELOAD:-1}" != 0 ]; then
+	say "bench/reload.sh (1M sha256 + 100k CIDRs, reload time)"
+	RELOAD_SH_OUT=$(OUT=$OUT RUNS=$RUNS ./bench/reload.sh 2>&1) || RELOAD_SH_OUT="bench/reload.sh failed: $RELOAD_SH_OUT"
+fi
 
 # ---- report -----------------------------------------------------------------
 # vals KEY: the recorded values; stat: "median min max n".
@@ -677,6 +683,9 @@ and \`compiled.rules\` are replaced for the run and put back after.
 $(grep -v '^bench: building' "$T/scan.out" || true)${SCAN_NOTE:+$SCAN_NOTE}
 \`\`\`
 EOF
+	if [ -n "$RELOAD_SH_OUT" ]; then
+		printf '\n## Reload of a large policy set (bench/reload.sh)\n\n```\n%s\n```\n' "$RELOAD_SH_OUT"
+	fi
 	if [ -n "$INDEX_SH_OUT" ]; then
 		printf '\n## bench/index.sh output\n\n```\n%s\n```\n' "$INDEX_SH_OUT"
 	fi
