@@ -82,7 +82,7 @@ expect_completion() {
 expect_completion "log" embargo lo
 expect_completion "unban unload" embargo un
 expect_completion "--follow" embargo log --f
-expect_completion "--pin-dir" embargo unload --
+expect_completion "--pin-dir --log" embargo unload --
 expect_completion "--json" embargo status --j
 expect_completion "--policy --policy-dir" embargo --json run --pol
 
