@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "contain.h"
+#include "pins.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -389,26 +390,10 @@ int emb_contain_get(const struct emb_contain *c, int *enabled, struct ctn_config
 
 int emb_contain_read_stats(const struct emb_contain *c, uint64_t out[CTN_STAT_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals;
-	int err = 0;
+	int err = emb_percpu_sum(c->fds[CTN_MAP_STATS], CTN_STAT_MAX, out);
 
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < CTN_STAT_MAX && !err; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(c->fds[CTN_MAP_STATS], &k, vals)) {
-			err = -errno;
-			fprintf(stderr, "embargo: reading map ctn_stats key %u: %s\n", k, strerror(errno));
-			break;
-		}
-		for (int i = 0; i < ncpu; i++)
-			out[k] += vals[i];
-	}
-	free(vals);
+	if (err)
+		fprintf(stderr, "embargo: reading map ctn_stats: %s\n", strerror(-err));
 	return err;
 }
 

@@ -802,25 +802,10 @@ int emb_loader_events_fd(const struct emb_loader *l)
 
 int emb_loader_read_stats(const struct emb_loader *l, uint64_t out[EMB_STAT_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals;
-	int err = 0;
+	int err = emb_percpu_sum(bpf_map__fd(l->skel->maps.emb_stats), EMB_STAT_MAX, out);
 
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < EMB_STAT_MAX && !err; k++) {
-		err = bpf_map__lookup_elem(l->skel->maps.emb_stats, &k, sizeof(k), vals,
-					   sizeof(*vals) * (size_t)ncpu, 0);
-		out[k] = 0;
-		for (int c = 0; c < ncpu && !err; c++)
-			out[k] += vals[c];
-	}
 	if (err)
 		fprintf(stderr, "embargo: reading map emb_stats: %s\n", strerror(-err));
-	free(vals);
 	return err;
 }
 

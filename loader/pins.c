@@ -307,7 +307,7 @@ int emb_pins_list(const char *dir, struct emb_pin_info **out, size_t *n)
 	return 0;
 }
 
-int emb_pins_read_stats_fd(int fd, uint64_t out[EMB_STAT_MAX])
+int emb_percpu_sum(int fd, uint32_t n_keys, uint64_t *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *vals;
@@ -318,7 +318,7 @@ int emb_pins_read_stats_fd(int fd, uint64_t out[EMB_STAT_MAX])
 	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	for (__u32 k = 0; k < EMB_STAT_MAX && !err; k++) {
+	for (uint32_t k = 0; k < n_keys && !err; k++) {
 		out[k] = 0;
 		if (bpf_map_lookup_elem(fd, &k, vals)) {
 			err = -errno;
@@ -329,6 +329,11 @@ int emb_pins_read_stats_fd(int fd, uint64_t out[EMB_STAT_MAX])
 	}
 	free(vals);
 	return err;
+}
+
+int emb_pins_read_stats_fd(int fd, uint64_t out[EMB_STAT_MAX])
+{
+	return emb_percpu_sum(fd, EMB_STAT_MAX, out);
 }
 
 int emb_pins_read_stats(const char *dir, uint64_t out[EMB_STAT_MAX])

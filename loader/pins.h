@@ -70,6 +70,8 @@ int emb_pins_list(const char *dir, struct emb_pin_info **out, size_t *n);
 /* Sum the per-CPU counters of DIR/emb_stats. */
 int emb_pins_read_stats(const char *dir, uint64_t out[EMB_STAT_MAX]);
 /* The same from an open emb_stats fd. */
+/* Sum the per-CPU u64 values of keys 0..n_keys-1 of a per-CPU array. */
+int emb_percpu_sum(int fd, uint32_t n_keys, uint64_t *out);
 int emb_pins_read_stats_fd(int fd, uint64_t out[EMB_STAT_MAX]);
 
 /*

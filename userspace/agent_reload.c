@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,22 +167,26 @@ void agent_reload_close(struct agent *a)
 
 /* ---- applying a new generation ------------------------------------------- */
 
-static int cmp_lpm(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen, size_t n)
+/*
+ * Is prefix (addr, len) among the n entries at base (net4 or net6 entries,
+ * each starting with its LPM key: prefixlen, then alen address bytes)?
+ * The compiler emits prefixes sorted by (addr, len).
+ */
+static int has_prefix(const void *base, size_t n, size_t stride, size_t alen, const uint8_t *addr,
+		      uint32_t len)
 {
-	int r = memcmp(a, b, n);
+	size_t lo = 0, hi = n;
 
-	return r ? r : (int)alen - (int)blen;
-}
-
-static int has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k)
-{
-	size_t lo = 0, hi = c->n_net4;
-
-	while (lo < hi) { /* the compiler emits prefixes sorted by (addr, len) */
+	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int r = cmp_lpm(c->net4[mid].key.addr, c->net4[mid].key.prefixlen, k->addr,
-				k->prefixlen, 4);
+		const uint8_t *e = (const uint8_t *)base + mid * stride;
+		uint32_t elen;
+		int r;
 
+		memcpy(&elen, e, sizeof(elen));
+		r = memcmp(e + sizeof(elen), addr, alen);
+		if (!r)
+			r = (int)elen - (int)len;
 		if (!r)
 			return 1;
 		if (r < 0)
@@ -190,25 +195,22 @@ static int has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k)
 			hi = mid;
 	}
 	return 0;
+}
+
+_Static_assert(offsetof(struct emb_net4_entry, key) == 0 &&
+		       offsetof(struct emb_net6_entry, key) == 0 &&
+		       offsetof(struct emb_lpm4_key, addr) == sizeof(uint32_t) &&
+		       offsetof(struct emb_lpm6_key, addr) == sizeof(uint32_t),
+	       "has_prefix() reads the LPM key at the start of each entry");
+
+static int has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k)
+{
+	return has_prefix(c->net4, c->n_net4, sizeof(*c->net4), 4, k->addr, k->prefixlen);
 }
 
 static int has_net6(const struct emb_compiled *c, const struct emb_lpm6_key *k)
 {
-	size_t lo = 0, hi = c->n_net6;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int r = cmp_lpm(c->net6[mid].key.addr, c->net6[mid].key.prefixlen, k->addr,
-				k->prefixlen, 16);
-
-		if (!r)
-			return 1;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return has_prefix(c->net6, c->n_net6, sizeof(*c->net6), 16, k->addr, k->prefixlen);
 }
 
 static int put_all_net(struct agent *a)
