@@ -428,7 +428,7 @@ grep -q '^idx.files' "$R" || true
 SCAN_NOTE=
 if [ "$SCAN_FILES" -le 0 ]; then # (scan.sh plants its copies in d040: >= 41000 files)
 	SCAN_NOTE="skipped (SCAN_FILES=0)"
-elif ! "$EMBARGO" 2>&1 | grep -q '^ *scan '; then
+elif ! "$EMBARGO" help 2>&1 | grep -q '^ *scan '; then
 	SCAN_NOTE="not measured: this build of embargo has no scan command"
 else
 	say "scan: bench/scan.sh $SCAN_FILES"
