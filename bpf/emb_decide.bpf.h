@@ -122,8 +122,6 @@ static __always_inline struct emb_event *emb_event_start(__u32 type, __u32 actio
 	return e;
 }
 
-/* The inode's ctime under its three layouts: 6.11+ (i_ctime_sec/_nsec),
- * 6.6-6.10 (__i_ctime), older (i_ctime). */
 struct inode___v611 {
 	time64_t i_ctime_sec;
 	u32 i_ctime_nsec;
@@ -151,41 +149,47 @@ struct emb_file_state {
 	int unverified;       /* no entry, or one computed for another ctime/size */
 };
 
-static __always_inline void emb_inode_ctime(struct inode *inode, struct emb_file_state *st)
-{
-	if (bpf_core_field_exists(struct inode___v611, i_ctime_sec)) {
-		struct inode___v611 *i = (void *)inode;
-
-		st->ctime_sec = BPF_CORE_READ(i, i_ctime_sec);
-		st->ctime_nsec = BPF_CORE_READ(i, i_ctime_nsec);
-	} else if (bpf_core_field_exists(struct inode___v66, __i_ctime)) {
-		struct inode___v66 *i = (void *)inode;
-
-		st->ctime_sec = BPF_CORE_READ(i, __i_ctime.tv_sec);
-		st->ctime_nsec = BPF_CORE_READ(i, __i_ctime.tv_nsec);
-	} else {
-		struct inode___old *i = (void *)inode;
-
-		st->ctime_sec = BPF_CORE_READ(i, i_ctime.tv_sec);
-		st->ctime_nsec = BPF_CORE_READ(i, i_ctime.tv_nsec);
-	}
-	st->ctime_nsec &= EMB_CTIME_NSEC_MASK;
-}
+/*
+ * The inode's identity and state into st, with RD(ptr, field) as the read:
+ * EMB_LOAD for a BTF pointer (a hook argument or a field walked from one:
+ * plain loads the verifier makes fault-safe, a few ns each) or
+ * BPF_CORE_READ for an address read from memory (one helper call each,
+ * which made up most of the exec hook's cost). ctime has three layouts:
+ * 6.11+ (i_ctime_sec/_nsec), 6.6-6.10 (__i_ctime), older (i_ctime).
+ */
+#define EMB_LOAD(p, f) ((p)->f)
+#define EMB_READ_INODE(inode, st, RD)                                                   \
+	do {                                                                            \
+		struct super_block *sb_ = RD(inode, i_sb);                              \
+		(st)->key.dev = RD(sb_, s_dev);                                         \
+		(st)->key.ino = RD(inode, i_ino);                                       \
+		(st)->size = RD(inode, i_size);                                         \
+		(st)->nlink = RD(inode, __i_nlink);                                     \
+		if (bpf_core_field_exists(struct inode___v611, i_ctime_sec)) {          \
+			struct inode___v611 *i_ = (void *)(inode);                      \
+			(st)->ctime_sec = RD(i_, i_ctime_sec);                          \
+			(st)->ctime_nsec = RD(i_, i_ctime_nsec);                        \
+		} else if (bpf_core_field_exists(struct inode___v66, __i_ctime)) {      \
+			struct inode___v66 *i_ = (void *)(inode);                       \
+			(st)->ctime_sec = RD(i_, __i_ctime.tv_sec);                     \
+			(st)->ctime_nsec = RD(i_, __i_ctime.tv_nsec);                   \
+		} else {                                                                \
+			struct inode___old *i_ = (void *)(inode);                       \
+			(st)->ctime_sec = RD(i_, i_ctime.tv_sec);                       \
+			(st)->ctime_nsec = RD(i_, i_ctime.tv_nsec);                     \
+		}                                                                       \
+		(st)->ctime_nsec &= EMB_CTIME_NSEC_MASK;                                \
+	} while (0)
 
 /*
  * Look the inode up and check the entry is still about this content: same
  * ctime and size. Fail-closed: anything that does not match exactly is
  * unverified, never "clean".
  */
-static __always_inline void emb_decide_inode(struct inode *inode, struct emb_file_state *st)
+static __always_inline void emb_lookup_verdict(struct emb_file_state *st)
 {
 	struct emb_inode_val *c;
 
-	st->key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	st->key.ino = BPF_CORE_READ(inode, i_ino);
-	st->size = BPF_CORE_READ(inode, i_size);
-	st->nlink = BPF_CORE_READ(inode, __i_nlink);
-	emb_inode_ctime(inode, st);
 	st->v.action = EMB_ACT_NONE;
 	st->v.rule_id = 0;
 	c = bpf_map_lookup_elem(&emb_inodes, &st->key);
@@ -195,6 +199,21 @@ static __always_inline void emb_decide_inode(struct inode *inode, struct emb_fil
 		st->v.action = c->action;
 		st->v.rule_id = c->rule_id;
 	}
+}
+
+/* The verdict for a BTF inode pointer (see EMB_READ_INODE). */
+static __always_inline void emb_decide_inode(struct inode *inode, struct emb_file_state *st)
+{
+	EMB_READ_INODE(inode, st, EMB_LOAD);
+	emb_lookup_verdict(st);
+}
+
+/* The verdict for an inode address read from memory (probe reads). */
+static __always_inline void emb_decide_inode_probed(struct inode *inode,
+						    struct emb_file_state *st)
+{
+	EMB_READ_INODE(inode, st, BPF_CORE_READ);
+	emb_lookup_verdict(st);
 }
 
 /*

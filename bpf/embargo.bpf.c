@@ -104,9 +104,9 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(emb_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct emb_file_state st;
-	const char *name = BPF_CORE_READ(bprm, filename);
+	const char *name = bprm->filename;
 
-	emb_decide_inode(BPF_CORE_READ(bprm, file, f_inode), &st);
+	emb_decide_inode(bprm->file->f_inode, &st);
 	if (st.unverified)
 		emb_classic_unverified(&st, EMB_EV_EXEC, name, 0, 0);
 	else
@@ -142,7 +142,7 @@ static __always_inline void emb_classic_map(struct file *file, __u64 vm_start, _
 	if (!file || emb_is_own_exe(file))
 		return;
 	name = emb_file_name(file);
-	emb_decide_inode(BPF_CORE_READ(file, f_inode), &st);
+	emb_decide_inode_probed(BPF_CORE_READ(file, f_inode), &st);
 	if (st.unverified)
 		emb_classic_unverified(&st, EMB_EV_MMAP, name, vm_start, vm_end);
 	else
@@ -250,7 +250,7 @@ static __always_inline int emb_lsm_file(struct file *file, const char *name, __u
 	/* Fail-open for anonymous mappings: no file, nothing to be banned. */
 	if (!file)
 		return 0;
-	emb_decide_inode(BPF_CORE_READ(file, f_inode), &st);
+	emb_decide_inode(file->f_inode, &st);
 	if (st.unverified)
 		return emb_lsm_unverified(&st, type, name, vm_start, vm_end);
 	if (st.v.action == EMB_ACT_NONE)
@@ -271,8 +271,7 @@ int BPF_PROG(emb_lsm_exec, struct linux_binprm *bprm, int ret)
 	/* An earlier LSM already refused: keep its verdict. */
 	if (ret)
 		return ret;
-	return emb_lsm_file(BPF_CORE_READ(bprm, file), BPF_CORE_READ(bprm, filename), EMB_EV_EXEC,
-			    0, 0);
+	return emb_lsm_file(bprm->file, bprm->filename, EMB_EV_EXEC, 0, 0);
 }
 
 SEC("lsm/mmap_file")
@@ -299,11 +298,10 @@ int BPF_PROG(emb_lsm_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 	/* Fail-open when the pages stay non-executable (see above). */
 	if (!(prot & PROT_EXEC))
 		return 0;
-	file = BPF_CORE_READ(vma, vm_file);
+	file = vma->vm_file;
 	if (!file || emb_is_own_exe(file))
 		return 0;
-	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, BPF_CORE_READ(vma, vm_start),
-			    BPF_CORE_READ(vma, vm_end));
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, vma->vm_start, vma->vm_end);
 }
 
 /* Unknown protocols (neither TCP nor UDP) match rules of any protocol:
