@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "grow.h"
 #include "pathglob.h"
 
 /* A network rule before grouping: one CIDR with one port range. */
@@ -15,6 +16,11 @@ struct net_item {
 	struct emb_net_rule rule;
 	int line;
 	const char *file;
+};
+
+struct net_items {
+	struct net_item *v;
+	size_t n, cap;
 };
 
 struct net_group {
@@ -32,11 +38,8 @@ static int addr_len(int family)
 
 static int rules_push(struct emb_compiled *c, const struct emb_rule *r)
 {
-	struct emb_rule *grown = realloc(c->rules, (c->n_rules + 1) * sizeof(*grown));
-
-	if (!grown)
+	if (emb_reserve(&c->rules, &c->rules_cap, c->n_rules + 1, sizeof(*c->rules)))
 		return -ENOMEM;
-	c->rules = grown;
 	c->rules[c->n_rules++] = *r;
 	return 0;
 }
@@ -47,6 +50,45 @@ static int cmp_hash(const void *a, const void *b)
 		      ((const struct emb_hash_entry *)b)->sha256, EMB_SHA256_LEN);
 }
 
+#define HASH_BUCKETS 65536
+
+/*
+ * Sort the digests: a counting sort on their first two bytes, then qsort
+ * within each bucket. Digests are uniform, so a bucket of a 1M-digest set
+ * holds about 15 and this is linear; a set whose digests share a prefix
+ * falls back to plain qsort cost, never worse. Out of memory: plain qsort.
+ */
+static void hashes_sort(struct emb_compiled *c)
+{
+	size_t *next = calloc(HASH_BUCKETS + 1, sizeof(*next));
+	struct emb_hash_entry *sorted = malloc(c->n_hashes * sizeof(*sorted));
+	size_t at = 0;
+
+	if (!next || !sorted) {
+		free(next);
+		free(sorted);
+		qsort(c->hashes, c->n_hashes, sizeof(*c->hashes), cmp_hash);
+		return;
+	}
+	for (size_t i = 0; i < c->n_hashes; i++)
+		next[c->hashes[i].sha256[0] << 8 | c->hashes[i].sha256[1]]++;
+	for (size_t b = 0; b < HASH_BUCKETS; b++) {
+		size_t n = next[b];
+
+		next[b] = at;
+		at += n;
+	}
+	for (size_t i = 0; i < c->n_hashes; i++)
+		sorted[next[c->hashes[i].sha256[0] << 8 | c->hashes[i].sha256[1]]++] = c->hashes[i];
+	/* next[b] is now the end of bucket b, the start of bucket b + 1. */
+	for (size_t b = 0, start = 0; b < HASH_BUCKETS; start = next[b++])
+		if (next[b] - start > 1)
+			qsort(sorted + start, next[b] - start, sizeof(*sorted), cmp_hash);
+	free(c->hashes);
+	c->hashes = sorted;
+	free(next);
+}
+
 /* Sort the digests and keep one entry per digest: the strongest action. */
 static void hashes_dedup(struct emb_compiled *c)
 {
@@ -54,7 +96,7 @@ static void hashes_dedup(struct emb_compiled *c)
 
 	if (!c->n_hashes)
 		return;
-	qsort(c->hashes, c->n_hashes, sizeof(*c->hashes), cmp_hash);
+	hashes_sort(c);
 	for (size_t i = 1; i < c->n_hashes; i++) {
 		struct emb_hash_entry *keep = &c->hashes[out];
 
@@ -93,21 +135,18 @@ static int add_vendor_hashes(struct emb_compiled *c, const struct emb_policy *p,
 	return 0;
 }
 
-static int items_push(struct net_item **items, size_t *n, const struct net_item *it)
+static int items_push(struct net_items *items, const struct net_item *it)
 {
-	struct net_item *grown = realloc(*items, (*n + 1) * sizeof(*grown));
-
-	if (!grown)
+	if (emb_reserve(&items->v, &items->cap, items->n + 1, sizeof(*items->v)))
 		return -ENOMEM;
-	*items = grown;
-	(*items)[(*n)++] = *it;
+	items->v[items->n++] = *it;
 	return 0;
 }
 
 /* One item per port range of cr, for one prefix. */
 static int push_ranges(struct emb_compiled *c, const struct emb_policy *p,
 		       const struct emb_connect_rule *cr, const struct emb_cidr *cidr,
-		       enum emb_action action, struct net_item **items, size_t *n_items)
+		       enum emb_action action, struct net_items *items)
 {
 	size_t n_ranges = cr->n_ports ? cr->n_ports : 1;
 
@@ -119,7 +158,7 @@ static int push_ranges(struct emb_compiled *c, const struct emb_policy *p,
 		it.rule.proto_mask = (uint8_t)cr->proto_mask;
 		it.rule.action = (uint8_t)action;
 		it.rule.rule_id = (uint32_t)c->n_rules;
-		if (items_push(items, n_items, &it))
+		if (items_push(items, &it))
 			return -ENOMEM;
 	}
 	return 0;
@@ -143,7 +182,7 @@ static int pending_push(struct emb_compiled *c, const char *name)
 /* A host rule: a /32 or /128 per address the table has for the name. */
 static int push_host(struct emb_compiled *c, const struct emb_policy *p,
 		     const struct emb_connect_rule *cr, const struct emb_dns_table *dns,
-		     enum emb_action action, struct net_item **items, size_t *n_items)
+		     enum emb_action action, struct net_items *items)
 {
 	const struct emb_dns_name *e = emb_dns_table_find(dns, cr->host);
 
@@ -154,7 +193,7 @@ static int push_host(struct emb_compiled *c, const struct emb_policy *p,
 
 		one.prefix = one.family == AF_INET ? 32 : 128;
 		memcpy(one.addr, e->addrs[i].addr, (size_t)addr_len(one.family));
-		if (push_ranges(c, p, cr, &one, action, items, n_items))
+		if (push_ranges(c, p, cr, &one, action, items))
 			return -ENOMEM;
 	}
 	return 0;
@@ -162,14 +201,14 @@ static int push_host(struct emb_compiled *c, const struct emb_policy *p,
 
 static int add_vendor_net(struct emb_compiled *c, const struct emb_policy *p,
 			  const struct emb_vendor *v, enum emb_action action,
-			  const struct emb_dns_table *dns, struct net_item **items, size_t *n_items)
+			  const struct emb_dns_table *dns, struct net_items *items)
 {
 	for (size_t i = 0; i < v->n_connect; i++) {
 		const struct emb_connect_rule *cr = &v->connect[i];
 		struct emb_rule r = { .kind = EMB_RULE_NET, .action = action, .policy = p,
 				      .vendor = v, .net = cr, .host = cr->host };
-		int err = cr->host ? push_host(c, p, cr, dns, action, items, n_items) :
-				     push_ranges(c, p, cr, &cr->cidr, action, items, n_items);
+		int err = cr->host ? push_host(c, p, cr, dns, action, items) :
+				     push_ranges(c, p, cr, &cr->cidr, action, items);
 
 		if (err || rules_push(c, &r))
 			return -ENOMEM;
@@ -374,7 +413,7 @@ static void note_change(struct emb_compiled *c, const struct emb_policy *p,
 
 static int compile_policies(const struct emb_policy_set *set, const struct emb_host *host,
 			    const struct emb_dns_table *dns, struct emb_compiled *c,
-			    struct net_item **items, size_t *n_items, struct emb_diag *diag)
+			    struct net_items *items, struct emb_diag *diag)
 {
 	int err = 0;
 
@@ -397,7 +436,7 @@ static int compile_policies(const struct emb_policy_set *set, const struct emb_h
 			enum emb_action a = mode_action(st->mode);
 
 			if (add_vendor_hashes(c, p, &p->vendors[v], a) ||
-			    add_vendor_net(c, p, &p->vendors[v], a, dns, items, n_items) ||
+			    add_vendor_net(c, p, &p->vendors[v], a, dns, items) ||
 			    add_vendor_paths(c, p, &p->vendors[v], a))
 				err = -ENOMEM;
 		}
@@ -409,15 +448,15 @@ int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host
 		   const struct emb_dns_table *dns, struct emb_compiled *out, struct emb_diag *diag)
 {
 	struct emb_compiled c = { .now = now };
-	struct net_item *items = NULL;
+	struct net_items items = { 0 };
 	struct net_group *groups = NULL;
-	size_t n_items = 0, n_groups = 0;
+	size_t n_groups = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = compile_policies(set, host, dns, &c, &items, &n_items, diag);
+	err = compile_policies(set, host, dns, &c, &items, diag);
 	if (!err)
-		err = group_net(items, n_items, &groups, &n_groups, diag);
+		err = group_net(items.v, items.n, &groups, &n_groups, diag);
 	if (!err)
 		err = emit_net(&c, groups, n_groups);
 	if (err == -ENOMEM)
@@ -429,7 +468,7 @@ int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host
 	hashes_dedup(&c);
 	*out = c;
 out:
-	free(items);
+	free(items.v);
 	free(groups);
 	return err ? -1 : 0;
 }

@@ -65,7 +65,7 @@ struct emb_compiled {
 	struct emb_policy_state *states; /* one per policy of the set */
 	size_t n_states;
 	struct emb_rule *rules;
-	size_t n_rules;
+	size_t n_rules, rules_cap;
 	struct emb_hash_entry *hashes; /* sorted by sha256, one per digest */
 	size_t n_hashes;
 	struct emb_net4_entry *net4;

@@ -220,6 +220,74 @@ static void test_deny_beats_audit(void **state)
 	teardown(&f);
 }
 
+/* n digests: pseudo-random ones, and every third one forced to share the
+ * first two bytes (one crowded bucket of the compiler's counting sort). */
+static void digest_hex(unsigned i, char out[65])
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull * (i + 1);
+
+	for (int k = 0; k < 64; k++) {
+		x ^= x >> 29;
+		x *= 0xbf58476d1ce4e5b9ull;
+		out[k] = "0123456789abcdef"[x >> 60];
+	}
+	if (i % 3 == 0)
+		memcpy(out, "beef", 4);
+	out[64] = '\0';
+}
+
+/* Thousands of digests, with duplicates across policies and upper-case
+ * spellings: the compiled list is strictly sorted, one entry per digest,
+ * and each keeps its strongest action. */
+static void test_many_hashes_sorted(void **state)
+{
+	enum { N = 3000 };
+	struct fixture f = { 0 };
+	char *texts[2], d[65];
+	size_t cap = 200 + (size_t)N * 80;
+	const struct emb_verdict *v;
+	uint8_t bin[32];
+
+	(void)state;
+	for (int t = 0; t < 2; t++) {
+		size_t len;
+
+		texts[t] = malloc(cap);
+		assert_non_null(texts[t]);
+		len = (size_t)snprintf(texts[t], cap,
+				       "embargo: 1\nid: p%d\nscheme: uk-gsc\nenforce: %s\n"
+				       "audit: OFFICIAL\nvendors:\n  - name: V\n    sha256:\n",
+				       t, t ? "SECRET" : "TOP SECRET");
+		/* p0 (audit on SECRET) lists 0..N-1 upper-case; p1 (deny) the
+		 * even ones, so those are listed twice with different actions. */
+		for (unsigned i = 0; i < N; i++) {
+			if (t && i % 2)
+				continue;
+			digest_hex(i, d);
+			for (int k = 0; !t && k < 64; k++)
+				if (d[k] >= 'a')
+					d[k] = (char)(d[k] - 'a' + 'A');
+			len += (size_t)snprintf(texts[t] + len, cap - len, "      - %s\n", d);
+		}
+	}
+	load_set(&f, (const char *const *)texts, 2);
+	set_host(&f, "SECRET");
+	compile_ok(&f);
+	assert_int_equal(f.c.n_hashes, N);
+	for (size_t i = 1; i < f.c.n_hashes; i++)
+		assert_true(memcmp(f.c.hashes[i - 1].sha256, f.c.hashes[i].sha256, 32) < 0);
+	for (unsigned i = 0; i < N; i++) {
+		digest_hex(i, d);
+		hex(d, bin);
+		v = emb_compiled_hash_verdict(&f.c, bin);
+		assert_non_null(v);
+		assert_int_equal(v->action, i % 2 ? EMB_ACT_AUDIT : EMB_ACT_DENY);
+	}
+	teardown(&f);
+	free(texts[0]);
+	free(texts[1]);
+}
+
 /* More port rules on one prefix than a map value holds is a compile error
  * naming the file, line and prefix, not a silently shortened rule list. */
 static void test_too_many_rules(void **state)
@@ -457,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_gating),
 		cmocka_unit_test(test_deny_beats_audit),
 		cmocka_unit_test(test_too_many_rules),
+		cmocka_unit_test(test_many_hashes_sorted),
 		cmocka_unit_test(test_enforce_from),
 		cmocka_unit_test(test_next_change_earliest),
 		cmocka_unit_test(test_paths),
