@@ -7,6 +7,7 @@
 #include "agent.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -142,6 +143,11 @@ int emb_agent_run(const struct emb_opts *o)
 	pid_t holder = 0;
 	int rc = 1, pidfd;
 
+	/* One malloc arena for all threads: the hashing threads allocate
+	 * little, and per-thread arenas kept ~22 MiB of a 100k-file first
+	 * scan resident for the agent's whole life. */
+	if (!mallopt(M_ARENA_MAX, 1))
+		fprintf(stderr, "embargo: mallopt(M_ARENA_MAX) refused: memory use may be higher\n");
 	install_signals();
 	/* After SIGHUP is handled: the pid file is how `embargo ban` and
 	 * `embargo contain` ask this agent to reload. */

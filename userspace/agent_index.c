@@ -20,6 +20,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -264,6 +265,7 @@ static int full_scan(struct agent_index *x)
 		(unsigned long long)(st.files + st.reused), (unsigned long long)st.files,
 		(unsigned long long)st.reused, (unsigned long long)st.bytes,
 		(unsigned long long)st.errors, dropped, (unsigned long long)x->a->banned_inodes);
+	malloc_trim(0);
 	return err;
 }
 

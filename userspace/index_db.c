@@ -284,9 +284,10 @@ static int flush_one(struct emb_idx *x, MDB_txn *txn, struct emb_idx_ent *e)
 	return 0;
 }
 
-static void clear_dirty(struct emb_idx *x)
+/* Entries [from, to) are on disk: no longer dirty, their paths freed. */
+static void clear_dirty(struct emb_idx *x, size_t from, size_t to)
 {
-	for (size_t i = 0; i < x->cap; i++) {
+	for (size_t i = from; i < to; i++) {
 		struct emb_idx_ent *e = &x->slots[i];
 
 		if (!e->dirty)
@@ -294,35 +295,47 @@ static void clear_dirty(struct emb_idx *x)
 		e->dirty = 0;
 		free(e->path);
 		e->path = NULL;
+		x->n_dirty--;
 	}
-	x->n_dirty = 0;
 }
+
+/*
+ * Records per write transaction. LMDB builds a transaction's pages in
+ * malloc'd memory and keeps them for reuse until the environment closes,
+ * so one transaction over a 100k-file first scan left ~15 MiB resident for
+ * good; chunks bound that. Each record stands alone (checked against the
+ * file's size and ctime when used), so a crash between chunks loses
+ * nothing but the chunks not yet written: they are hashed again.
+ */
+#define FLUSH_CHUNK 2048
 
 int emb_idx_flush(struct emb_idx *x)
 {
-	MDB_txn *txn;
-	int rc = 0;
+	size_t i = 0;
 
-	if (!x->n_dirty)
-		return 0;
 	if (!x->env) {
-		clear_dirty(x);
+		clear_dirty(x, 0, x->cap);
 		return 0;
 	}
-	rc = mdb_txn_begin(x->env, NULL, 0, &txn);
-	if (rc)
-		return lmdb_err("write transaction", rc);
-	for (size_t i = 0; i < x->cap && !rc; i++)
-		if (x->slots[i].dirty)
-			rc = flush_one(x, txn, &x->slots[i]);
-	if (rc) {
-		mdb_txn_abort(txn);
-		return lmdb_err("writing records", rc);
+	while (x->n_dirty && i < x->cap) {
+		size_t from = i, n = 0;
+		MDB_txn *txn;
+		int rc = mdb_txn_begin(x->env, NULL, 0, &txn);
+
+		if (rc)
+			return lmdb_err("write transaction", rc);
+		for (; i < x->cap && n < FLUSH_CHUNK && !rc; i++)
+			if (x->slots[i].dirty && !(rc = flush_one(x, txn, &x->slots[i])))
+				n++;
+		if (rc) {
+			mdb_txn_abort(txn);
+			return lmdb_err("writing records", rc);
+		}
+		rc = mdb_txn_commit(txn);
+		if (rc)
+			return lmdb_err("commit", rc);
+		clear_dirty(x, from, i);
 	}
-	rc = mdb_txn_commit(txn);
-	if (rc)
-		return lmdb_err("commit", rc);
-	clear_dirty(x);
 	return 0;
 }
 
