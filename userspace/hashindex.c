@@ -26,6 +26,7 @@
 
 #define HASH_BUF_SIZE (256 * 1024)
 #define QUEUE_CAP 4096
+#define POP_BATCH 16 /* paths a worker takes from the queue at once */
 #define MAX_THREADS 256
 #define EXEC_BITS (S_IXUSR | S_IXGRP | S_IXOTH)
 
@@ -181,7 +182,11 @@ struct scan {
 	emb_scan_cb cb;
 	void *ctx;
 
-	pthread_mutex_t lock; /* everything below */
+	/* Serialises the callbacks (cb, o->reuse) and stats.files, .bytes,
+	 * .reused. Never taken inside lock: callbacks (a map write, a lock
+	 * of the caller's) must not stall the walk and the other workers. */
+	pthread_mutex_t cb_lock;
+	pthread_mutex_t lock; /* everything below, but the stats named above */
 	pthread_cond_t not_empty, not_full;
 	char *queue[QUEUE_CAP];
 	size_t head, count;
@@ -243,22 +248,28 @@ static int queue_push(struct scan *s, char *path)
 	return ret;
 }
 
-/* The next path to hash, or NULL when the walk is over or stopped. */
-static char *queue_pop(struct scan *s)
+/*
+ * Up to max paths to hash into out; 0 when the walk is over or stopped.
+ * Batches and a half-empty threshold for waking the walker (which waits
+ * only on a full queue) keep the lock and futex traffic per file low: one
+ * wake per pop made the walker and workers ping-pong on every path.
+ */
+static size_t queue_pop(struct scan *s, char **out, size_t max)
 {
-	char *path = NULL;
+	size_t n = 0;
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->count && !s->done && !s->ret)
 		pthread_cond_wait(&s->not_empty, &s->lock);
-	if (s->count && !s->ret) {
-		path = s->queue[s->head];
+	for (; !s->ret && s->count && n < max; n++) {
+		out[n] = s->queue[s->head];
 		s->head = (s->head + 1) % QUEUE_CAP;
 		s->count--;
-		pthread_cond_signal(&s->not_full);
 	}
+	if (n && s->count <= QUEUE_CAP / 2 && s->count + n > QUEUE_CAP / 2)
+		pthread_cond_signal(&s->not_full);
 	pthread_mutex_unlock(&s->lock);
-	return path;
+	return n;
 }
 
 static void queue_drain(struct scan *s)
@@ -323,19 +334,26 @@ static int want_file(struct scan *s, const char *path, const struct stat *st)
 	return ret > 0;
 }
 
+static void scan_stop(struct scan *s, int ret)
+{
+	pthread_mutex_lock(&s->lock);
+	scan_stop_locked(s, ret);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void report_file(struct scan *s, const struct emb_file_hash *fh, uint64_t nbytes)
 {
-	int ret;
+	int ret = 0;
 
-	pthread_mutex_lock(&s->lock);
-	if (!s->ret) {
+	pthread_mutex_lock(&s->cb_lock);
+	if (!scan_stopped(s)) {
 		s->stats.files++;
 		s->stats.bytes += nbytes;
 		ret = s->cb(s->ctx, fh);
-		if (ret)
-			scan_stop_locked(s, ret);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->cb_lock);
+	if (ret)
+		scan_stop(s, ret);
 }
 
 static void hash_path(struct worker *w, const char *path)
@@ -376,12 +394,14 @@ out:
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	char *path;
+	char *batch[POP_BATCH];
+	size_t n;
 
-	while ((path = queue_pop(w->s))) {
-		hash_path(w, path);
-		free(path);
-	}
+	while ((n = queue_pop(w->s, batch, POP_BATCH)))
+		for (size_t i = 0; i < n; i++) {
+			hash_path(w, batch[i]);
+			free(batch[i]);
+		}
 	return NULL;
 }
 
@@ -484,13 +504,14 @@ static int try_reuse(struct scan *s, const char *path, const struct stat *st)
 
 	if (!s->o->reuse)
 		return 0;
-	pthread_mutex_lock(&s->lock);
-	r = s->ret ? s->ret : s->o->reuse(s->ctx, path, st);
+	pthread_mutex_lock(&s->cb_lock);
+	r = scan_stopped(s);
+	r = r ? r : s->o->reuse(s->ctx, path, st);
 	if (r > 0)
 		s->stats.reused++;
-	else if (r < 0)
-		scan_stop_locked(s, r);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->cb_lock);
+	if (r < 0)
+		scan_stop(s, r);
 	return r;
 }
 
@@ -651,8 +672,10 @@ static int thread_count(int threads)
 
 static int scan_init(struct scan *s)
 {
-	if (pthread_mutex_init(&s->lock, NULL))
+	if (pthread_mutex_init(&s->cb_lock, NULL))
 		return -ENOMEM;
+	if (pthread_mutex_init(&s->lock, NULL))
+		goto err_cb_lock;
 	if (pthread_cond_init(&s->not_empty, NULL))
 		goto err_lock;
 	if (pthread_cond_init(&s->not_full, NULL))
@@ -662,6 +685,8 @@ err_cond:
 	pthread_cond_destroy(&s->not_empty);
 err_lock:
 	pthread_mutex_destroy(&s->lock);
+err_cb_lock:
+	pthread_mutex_destroy(&s->cb_lock);
 	return -ENOMEM;
 }
 
@@ -672,6 +697,7 @@ static void scan_destroy(struct scan *s)
 	pthread_cond_destroy(&s->not_full);
 	pthread_cond_destroy(&s->not_empty);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->cb_lock);
 }
 
 /* Start up to n workers; fewer is fine as long as one runs. */
