@@ -220,6 +220,29 @@ int emb_idx_put(struct emb_idx *x, uint64_t dev, uint64_t ino, const struct emb_
 	return 0;
 }
 
+const char *emb_idx_path(struct emb_idx *x, const struct emb_idx_ent *e, char *buf, size_t len)
+{
+	struct idx_key key = { e->dev, e->ino };
+	MDB_val k = { sizeof(key), &key }, v;
+	const char *out = NULL;
+	MDB_txn *txn;
+
+	if (e->path)
+		return e->path;
+	if (!x->env || mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn))
+		return NULL;
+	if (!mdb_get(txn, x->dbi_files, &k, &v) && v.mv_size > sizeof(e->rec) &&
+	    v.mv_size - sizeof(e->rec) < len) {
+		size_t plen = v.mv_size - sizeof(e->rec);
+
+		memcpy(buf, (const char *)v.mv_data + sizeof(e->rec), plen);
+		buf[plen] = '\0';
+		out = buf;
+	}
+	mdb_txn_abort(txn);
+	return out;
+}
+
 void emb_idx_del(struct emb_idx *x, uint64_t dev, uint64_t ino)
 {
 	struct emb_idx_ent *e = emb_idx_get(x, dev, ino);
@@ -307,7 +330,7 @@ static void clear_dirty(struct emb_idx *x, size_t from, size_t to)
  * file's size and ctime when used), so a crash between chunks loses
  * nothing but the chunks not yet written: they are hashed again.
  */
-#define FLUSH_CHUNK 2048
+#define FLUSH_CHUNK 16384
 
 int emb_idx_flush(struct emb_idx *x)
 {
