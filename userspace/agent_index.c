@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,9 +67,26 @@ struct agent_index {
 
 /* ---- verdicts ------------------------------------------------------------ */
 
-static struct emb_inode_val inode_val(const struct agent *a, const struct emb_idx_rec *r)
+/* A path glob's verdict for path (none when path is NULL). */
+static struct emb_verdict path_verdict(const struct agent *a, const char *path)
+{
+	struct emb_verdict none = { 0 };
+
+	return path && a->pol.compiled.n_paths ? emb_compiled_path_verdict(&a->pol.compiled, path) :
+						 none;
+}
+
+/*
+ * The verdict for a file's content and (when known) its path: the hash
+ * rule's, unless a path glob's is stronger. Path verdicts follow the path
+ * the index recorded for the inode; a directory renamed since is caught by
+ * on_reuse() at the next scan.
+ */
+static struct emb_inode_val inode_val(const struct agent *a, const struct emb_idx_rec *r,
+				      const char *path)
 {
 	const struct emb_verdict *v = emb_compiled_hash_verdict(&a->pol.compiled, r->sha256);
+	struct emb_verdict pv = path_verdict(a, path);
 	struct emb_inode_val out = {
 		.ctime_sec = r->ctime_sec,
 		.ctime_nsec = r->ctime_nsec,
@@ -79,21 +97,28 @@ static struct emb_inode_val inode_val(const struct agent *a, const struct emb_id
 		out.action = v->action;
 		out.rule_id = v->rule_id;
 	}
+	if (pv.action > out.action) {
+		out.action = pv.action;
+		out.rule_id = pv.rule_id;
+	}
 	return out;
 }
 
-/* The mode the kernel applies: none without hash rules; deny only when a
- * hash rule denies here, and (fail-open until the host's first full index,
- * or it could not boot its own tools) only once an index build completed. */
+/* The mode the kernel applies: none without file rules (hashes or path
+ * globs); deny only when such a rule denies here, and (fail-open until the
+ * host's first full index, or it could not boot its own tools) only once
+ * an index build completed. */
 static uint32_t wanted_mode(struct agent_index *x)
 {
 	const struct emb_compiled *c = &x->a->pol.compiled;
 	int deny_rule = 0;
 
-	if (!c->n_hashes)
+	if (!c->n_hashes && !c->n_paths)
 		return EMB_UNV_OFF;
 	for (size_t i = 0; i < c->n_hashes; i++)
 		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
+	for (size_t i = 0; i < c->n_paths; i++)
+		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
 	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !deny_rule)
 		return EMB_UNV_ALLOW;
 	if (!x->complete) {
@@ -127,7 +152,7 @@ static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struc
 		  const char *path, struct emb_inode_val *out)
 {
 	struct emb_inode_key key = { .dev = dev, .ino = ino };
-	struct emb_inode_val v = inode_val(x->a, r);
+	struct emb_inode_val v = inode_val(x->a, r, path);
 	int err = emb_idx_put(&x->db, dev, ino, r, path);
 
 	if (err)
@@ -163,9 +188,13 @@ static int batch_flush(struct batch *b)
 static int batch_add(void *ctx, const struct emb_idx_ent *e)
 {
 	struct batch *b = ctx;
+	char buf[PATH_MAX];
+	const char *path = NULL;
 
+	if (b->x->a->pol.compiled.n_paths)
+		path = emb_idx_path(&b->x->db, e, buf, sizeof(buf));
 	b->k[b->n] = (struct emb_inode_key){ .dev = e->dev, .ino = e->ino };
-	b->v[b->n] = inode_val(b->x->a, &e->rec);
+	b->v[b->n] = inode_val(b->x->a, &e->rec, path);
 	if (b->v[b->n].action == EMB_ACT_DENY)
 		b->x->a->banned_inodes++;
 	if (++b->n == PUT_BATCH)
@@ -197,10 +226,19 @@ static int on_reuse(void *ctx, const char *path, const struct stat *st)
 	struct emb_idx_ent *e;
 	int r;
 
-	(void)path;
 	pthread_mutex_lock(&x->lock);
 	e = emb_idx_get(&x->db, emb_kdev(st->st_dev), st->st_ino);
 	r = emb_idx_fresh(e, (uint64_t)st->st_size, st->st_ctim.tv_sec, (uint32_t)st->st_ctim.tv_nsec);
+	/* Same content, but found where a path glob judges it otherwise than
+	 * where it was recorded (a directory moved: no ctime changes): record
+	 * it again under this path. */
+	if (r && x->a->pol.compiled.n_paths) {
+		char buf[PATH_MAX];
+		struct emb_verdict now = path_verdict(x->a, path),
+				   was = path_verdict(x->a, emb_idx_path(&x->db, e, buf, sizeof(buf)));
+
+		r = now.action == was.action && now.rule_id == was.rule_id;
+	}
 	if (r)
 		emb_idx_seen(e, &x->db);
 	pthread_mutex_unlock(&x->lock);
@@ -282,10 +320,25 @@ static void *rescan_main(void *arg)
 
 /* ---- one file, hashed on demand ------------------------------------------ */
 
+/* The absolute path of an open file, in buf; NULL if unknown. */
+static const char *fd_path(int fd, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, len - 1);
+	if (n <= 0 || buf[0] != '/')
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Hash an open file and record it; *v its verdict. path may be NULL. */
 static int hash_open_file(struct agent_index *x, int fd, const char *path, struct emb_idx_rec *r,
 			  struct emb_inode_val *v)
 {
+	char link_buf[PATH_MAX];
 	struct stat st;
 	int err;
 
@@ -301,8 +354,11 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 
 		if (emb_idx_fresh(e, r->size, r->ctime_sec, r->ctime_nsec)) {
 			/* Known: the kernel may still lack it (a failed write). */
+			char buf[PATH_MAX];
+			const char *known = emb_idx_path(&x->db, e, buf, sizeof(buf));
+
 			*r = e->rec;
-			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, NULL, v);
+			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, known ? known : path, v);
 			pthread_mutex_unlock(&x->lock);
 			return err;
 		}
@@ -311,6 +367,9 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 	err = emb_sha256_fd(fd, r->sha256);
 	if (err)
 		return err;
+	/* The kernel's name may be relative: the fd knows the whole path. */
+	if (!path && st.st_nlink)
+		path = fd_path(fd, link_buf, sizeof(link_buf));
 	pthread_mutex_lock(&x->lock);
 	/* No stable path (nlink 0: memfd, O_TMPFILE, deleted): not persisted. */
 	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v);
@@ -325,16 +384,15 @@ static int on_written(void *ctx, int fd, const char *name)
 	struct emb_idx_rec r;
 	struct emb_inode_val v;
 	struct stat st;
-	char link[64], path[4096];
-	ssize_t n;
+	char buf[PATH_MAX];
+	const char *path;
 
 	if (fstat(fd, &st) || !emb_index_candidate(name, st.st_mode, 1))
 		return 0;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	path[n > 0 ? n : 0] = '\0';
-	if (hash_open_file(x, fd, n > 0 ? path : NULL, &r, &v))
-		fprintf(stderr, "embargo: index: hashing %s after a write failed\n", path);
+	path = fd_path(fd, buf, sizeof(buf));
+	if (hash_open_file(x, fd, path, &r, &v))
+		fprintf(stderr, "embargo: index: hashing %s after a write failed\n",
+			path ? path : name);
 	return 0;
 }
 

@@ -53,6 +53,12 @@ int emb_idx_fresh(const struct emb_idx_ent *e, uint64_t size, int64_t sec, uint3
  * Marks the entry seen in the current generation. */
 int emb_idx_put(struct emb_idx *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
 		const char *path);
+/*
+ * The path recorded for e: the pending one, else the one stored with its
+ * record (copied into buf of len bytes). NULL when none is known (never
+ * recorded, memory only, or longer than buf).
+ */
+const char *emb_idx_path(struct emb_idx *x, const struct emb_idx_ent *e, char *buf, size_t len);
 void emb_idx_del(struct emb_idx *x, uint64_t dev, uint64_t ino);
 
 /* A full scan: bump the generation, mark what it sees, then drop what it
