@@ -154,27 +154,68 @@ static void ydoc_err_mark(struct emb_ydoc *y, const yaml_mark_t *m, const char *
 	emb_ydoc_err_at(y, (int)m->line + 1, (int)m->column + 1, "%s", msg);
 }
 
-/*
- * Event pass before building the tree: syntax errors, aliases (an alias
- * turns the tree into a DAG that can expand exponentially), several
- * documents and deep nesting are refused here. Returns the number of
- * documents, or -1.
- */
-static int ydoc_prescan(struct emb_ydoc *y, const char *buf, size_t len)
+/* A collection being built: its node, and for a mapping the key read
+ * and waiting for its value (0: none). */
+struct ydoc_frame {
+	int id, key;
+};
+
+/* The node just added for ev: its marks, and its place in the parent. */
+static int ydoc_attach(struct emb_ydoc *y, struct ydoc_frame *parent, int id,
+		       const yaml_event_t *ev)
 {
-	int docs = 0, depth = 0, done = 0, rc = -1;
+	yaml_node_t *n = yaml_document_get_node(&y->doc, id);
+
+	if (!n)
+		return 0;
+	n->start_mark = ev->start_mark;
+	n->end_mark = ev->end_mark;
+	if (!parent)
+		return 1; /* the root: the first node added */
+	if (yaml_document_get_node(&y->doc, parent->id)->type == YAML_SEQUENCE_NODE)
+		return yaml_document_append_sequence_item(&y->doc, parent->id, id);
+	if (!parent->key) {
+		parent->key = id;
+		return 1;
+	}
+	id = yaml_document_append_mapping_pair(&y->doc, parent->id, parent->key, id);
+	parent->key = 0;
+	return id;
+}
+
+/* An explicit tag, or NULL for the default one (as yaml_parser_load). */
+static yaml_char_t *ydoc_tag(yaml_char_t *tag)
+{
+	return tag && strcmp((const char *)tag, "!") ? tag : NULL;
+}
+
+/*
+ * One event pass that refuses what a policy may not use and builds the
+ * document from the rest: syntax errors, aliases (an alias turns the tree
+ * into a DAG that can expand exponentially), several documents and deep
+ * nesting are errors, and leave no document. (A separate refusing pass
+ * before yaml_parser_load tokenised every file twice: a third of the
+ * reload time of a 1M-digest policy set.)
+ */
+static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
+{
+	struct ydoc_frame stack[EMB_YAML_MAX_DEPTH];
+	int docs = 0, depth = 0, done = 0;
 	yaml_parser_t p;
 	yaml_event_t ev;
 
 	if (!yaml_parser_initialize(&p)) {
 		y->oom = 1;
-		return -1;
+		return;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	while (!done) {
+		int id = 0, push = 0;
+
 		if (!yaml_parser_parse(&p, &ev)) {
 			ydoc_syntax_err(y, &p, buf, len);
-			goto out;
+			done = -1;
+			break;
 		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
@@ -184,54 +225,65 @@ static int ydoc_prescan(struct emb_ydoc *y, const char *buf, size_t len)
 			if (++docs > 1) {
 				ydoc_err_mark(y, &ev.start_mark, "multiple documents are not allowed");
 				done = -1;
+			} else if (!yaml_document_initialize(&y->doc, NULL, NULL, NULL, 1, 1)) {
+				y->oom = 1;
+				done = -1;
+			} else {
+				y->have_doc = 1;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
 			ydoc_err_mark(y, &ev.start_mark, "aliases are not allowed");
 			done = -1;
 			break;
+		case YAML_SCALAR_EVENT:
+			id = yaml_document_add_scalar(&y->doc, ydoc_tag(ev.data.scalar.tag),
+						      ev.data.scalar.value,
+						      (int)ev.data.scalar.length,
+						      ev.data.scalar.style);
+			if (!id)
+				done = -1;
+			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
-			if (++depth > EMB_YAML_MAX_DEPTH) {
+			if (depth == EMB_YAML_MAX_DEPTH) {
 				ydoc_err_mark(y, &ev.start_mark, "nesting too deep");
 				done = -1;
+				break;
 			}
+			id = ev.type == YAML_SEQUENCE_START_EVENT ?
+				     yaml_document_add_sequence(&y->doc,
+								ydoc_tag(ev.data.sequence_start.tag),
+								ev.data.sequence_start.style) :
+				     yaml_document_add_mapping(&y->doc,
+							       ydoc_tag(ev.data.mapping_start.tag),
+							       ev.data.mapping_start.style);
+			push = 1;
+			if (!id)
+				done = -1;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			depth--;
+			yaml_document_get_node(&y->doc, stack[depth].id)->end_mark = ev.end_mark;
 			break;
 		default:
 			break;
 		}
+		if (id && !ydoc_attach(y, depth ? &stack[depth - 1] : NULL, id, &ev))
+			done = -1;
+		if (id && push && done >= 0)
+			stack[depth++] = (struct ydoc_frame){ id, 0 };
+		/* Out of memory in libyaml's document calls: nothing else reported it. */
+		if (done < 0 && !y->n_total && !y->oom)
+			y->oom = 1;
 		yaml_event_delete(&ev);
 	}
-	if (done > 0)
-		rc = docs;
-out:
-	yaml_parser_delete(&p);
-	return rc;
-}
-
-static int ydoc_build(struct emb_ydoc *y, const char *buf, size_t len)
-{
-	yaml_parser_t p;
-	int rc = -1;
-
-	if (!yaml_parser_initialize(&p)) {
-		y->oom = 1;
-		return -1;
+	if (done < 0 && y->have_doc) {
+		yaml_document_delete(&y->doc);
+		y->have_doc = 0;
 	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&p, &y->doc)) {
-		ydoc_syntax_err(y, &p, buf, len);
-		goto out;
-	}
-	y->have_doc = 1;
-	rc = 0;
-out:
 	yaml_parser_delete(&p);
-	return rc;
 }
 
 /*
@@ -248,8 +300,7 @@ struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, st
 		return NULL;
 	}
 	y->file = file;
-	if (ydoc_prescan(y, buf, len) > 0)
-		(void)ydoc_build(y, buf, len);
+	ydoc_compose(y, buf, len);
 	return y;
 }
 
