@@ -171,12 +171,8 @@ static void report_suppressed(void *ctx, const char *policy, uint32_t pid, uint6
 {
 	struct agent *a = ctx;
 	struct emb_json j;
-	char now[40];
 
-	emb_json_time_now(now, sizeof(now));
-	emb_json_begin(&j);
-	emb_json_str(&j, "time", now);
-	emb_json_str(&j, "event", "lost");
+	emb_event_begin(&j, "lost", NULL);
 	emb_json_str(&j, "policy", policy);
 	emb_json_u64(&j, "pid", pid);
 	emb_json_u64(&j, "count", count);

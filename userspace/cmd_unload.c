@@ -19,13 +19,8 @@ static void log_unloaded(const struct emb_opts *o)
 	struct agent_life life = { .audit_fd = -1 };
 	struct emb_eventlog log;
 	struct emb_json j;
-	char now[40];
 
-	emb_json_time_now(now, sizeof(now));
-	emb_json_begin(&j);
-	emb_json_str(&j, "time", now);
-	emb_json_str(&j, "event", "policy");
-	emb_json_str(&j, "action", "unloaded");
+	emb_event_begin(&j, "policy", "unloaded");
 	emb_json_str(&j, "pin_dir", o->pin_dir);
 	if (emb_json_end(&j)) {
 		fprintf(stderr, "embargo unload: could not build the log line\n");

@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "events.h"
+
 static const char *proto_name(uint32_t proto)
 {
 	return proto == EMB_PROTO_TCP ? "tcp" : proto == EMB_PROTO_UDP ? "udp" : "other";
@@ -12,16 +14,12 @@ static const char *proto_name(uint32_t proto)
 int emb_contain_event_format(struct emb_json *j, const struct ctn_event *e, const char *policy,
 			     const char *host_level)
 {
-	char now[40], addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	int af = e->family == CTN_FAMILY_V4 ? AF_INET : AF_INET6;
 
 	if (!inet_ntop(af, e->daddr, addr, sizeof(addr)))
 		return -1;
-	emb_json_time_now(now, sizeof(now));
-	emb_json_begin(j);
-	emb_json_str(j, "time", now);
-	emb_json_str(j, "event", "contain");
-	emb_json_str(j, "action", "deny");
+	emb_event_begin(j, "contain", "deny");
 	emb_json_str(j, "method", "eperm");
 	if (policy)
 		emb_json_str(j, "policy", policy);

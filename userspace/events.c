@@ -35,7 +35,7 @@ static const char *method_name(uint32_t method)
 	return method == EMB_METHOD_SIGKILL ? "sigkill" : method == EMB_METHOD_EPERM ? "eperm" : "none";
 }
 
-static void begin(struct emb_json *j, const char *event, const char *action)
+void emb_event_begin(struct emb_json *j, const char *event, const char *action)
 {
 	char now[40];
 
@@ -127,7 +127,7 @@ int emb_event_format(struct emb_json *j, const struct emb_event *e, const struct
 
 	if (!r)
 		return -1;
-	begin(j, event_name(e->type), action_name(e->action));
+	emb_event_begin(j, event_name(e->type), action_name(e->action));
 	if (e->action == EMB_ACT_DENY)
 		emb_json_str(j, "method", method_name(e->method));
 	emb_json_str(j, "policy", r->policy->id);
@@ -165,7 +165,7 @@ int emb_event_policy_loaded_on(struct emb_json *j, const struct emb_compiled *c,
 		ids[n] = c->states[i].policy->id;
 		modes[n++] = emb_mode_name(c->states[i].mode);
 	}
-	begin(j, "policy", "loaded");
+	emb_event_begin(j, "policy", "loaded");
 	emb_json_strv(j, "policies", ids, n);
 	emb_json_strv(j, "modes", modes, n);
 	emb_json_u64(j, "sha256", c->n_hashes);
@@ -183,7 +183,7 @@ int emb_event_policy_loaded_on(struct emb_json *j, const struct emb_compiled *c,
 
 int emb_event_policy_refused(struct emb_json *j, const struct emb_diag *d, const char *host_level)
 {
-	begin(j, "policy", "refused");
+	emb_event_begin(j, "policy", "refused");
 	emb_json_strv(j, "errors", (const char *const *)d->msgs, d->n);
 	emb_json_str(j, "host_level", host_level);
 	return emb_json_end(j);
@@ -191,7 +191,7 @@ int emb_event_policy_refused(struct emb_json *j, const struct emb_diag *d, const
 
 int emb_event_lost(struct emb_json *j, uint64_t count, const char *host_level)
 {
-	begin(j, "lost", NULL);
+	emb_event_begin(j, "lost", NULL);
 	emb_json_u64(j, "count", count);
 	emb_json_str(j, "host_level", host_level);
 	return emb_json_end(j);

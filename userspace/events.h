@@ -17,6 +17,10 @@ struct emb_eventlog {
 	uint64_t write_errors;
 };
 
+/* The start of every SPEC §6 line: "time", "event", then "action" unless
+ * action is NULL. */
+void emb_event_begin(struct emb_json *j, const char *event, const char *action);
+
 /* path "-" is stdout; otherwise the parent directory is created. */
 int emb_eventlog_open(struct emb_eventlog *log, const char *path);
 /* Write one finished object as a line and flush. Failures are counted and

@@ -1,19 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "idxevents.h"
 
+#include "events.h"
 #include "hashindex.h"
 #include "policy.h"
-
-static void begin(struct emb_json *j, const char *event, const char *action)
-{
-	char now[40];
-
-	emb_json_time_now(now, sizeof(now));
-	emb_json_begin(j);
-	emb_json_str(j, "time", now);
-	emb_json_str(j, "event", event);
-	emb_json_str(j, "action", action);
-}
 
 static void add_task(struct emb_json *j, const struct emb_event *e)
 {
@@ -27,7 +17,7 @@ int emb_event_unverified(struct emb_json *j, const struct emb_event *e, const ch
 {
 	int deny = e->action == EMB_ACT_DENY;
 
-	begin(j, "unverified", deny ? "deny" : "allow");
+	emb_event_begin(j, "unverified", deny ? "deny" : "allow");
 	if (deny)
 		emb_json_str(j, "method", e->method == EMB_METHOD_EPERM ? "eperm" :
 					  e->method == EMB_METHOD_SIGKILL ? "sigkill" : "none");
@@ -46,7 +36,7 @@ int emb_event_verdict(struct emb_json *j, const struct emb_event *e, const struc
 {
 	char hex[65];
 
-	begin(j, e->exec.origin == EMB_EV_MMAP ? "mmap" : "exec",
+	emb_event_begin(j, e->exec.origin == EMB_EV_MMAP ? "mmap" : "exec",
 	      killed ? "kill" : r->action == EMB_ACT_DENY ? "deny" : "audit");
 	if (killed)
 		emb_json_str(j, "method", "sigkill");
