@@ -92,24 +92,13 @@ static __always_inline void emb_count_verdict(__u32 action)
 	emb_count(action == EMB_ACT_DENY ? EMB_STAT_DENIED : EMB_STAT_AUDITED);
 }
 
-/*
- * Reserve an event with the common fields filled, or NULL. A full ring buffer
- * is counted as lost and never changes the verdict: enforcement does not
- * depend on the log having room.
- */
-static __always_inline struct emb_event *emb_event_start(__u32 type, __u32 action, __u32 method,
-							  __u32 rule_id)
+/* The fields every event has: what was decided, and for which task. */
+static __always_inline void emb_event_fill(struct emb_event *e, __u32 type, __u32 action,
+					   __u32 method, __u32 rule_id)
 {
-	struct emb_event *e = bpf_ringbuf_reserve(&emb_events, sizeof(*e), 0);
-	struct task_struct *task;
-	__u64 id;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!e) {
-		emb_count(EMB_STAT_LOST);
-		return NULL;
-	}
-	id = bpf_get_current_pid_tgid();
-	task = (struct task_struct *)bpf_get_current_task();
 	e->type = type;
 	e->action = action;
 	e->method = method;
@@ -119,6 +108,23 @@ static __always_inline struct emb_event *emb_event_start(__u32 type, __u32 actio
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/*
+ * Reserve an event with the common fields filled, or NULL. A full ring buffer
+ * is counted as lost and never changes the verdict: enforcement does not
+ * depend on the log having room.
+ */
+static __always_inline struct emb_event *emb_event_start(__u32 type, __u32 action, __u32 method,
+							  __u32 rule_id)
+{
+	struct emb_event *e = bpf_ringbuf_reserve(&emb_events, sizeof(*e), 0);
+
+	if (!e) {
+		emb_count(EMB_STAT_LOST);
+		return NULL;
+	}
+	emb_event_fill(e, type, action, method, rule_id);
 	return e;
 }
 
@@ -246,34 +252,12 @@ static __always_inline __u32 emb_unverified_mode(void)
 	return mode;
 }
 
-/*
- * Ask the agent to hash an unverified file. A full ring buffer is counted;
- * the verdict never depends on it (deny stays deny, the next exec asks
- * again).
- */
-static __always_inline void emb_hash_request(const struct emb_file_state *st, __u32 origin,
-					     __u32 action, __u32 method, const char *name, int fd,
-					     __u64 vm_start, __u64 vm_end)
+/* The file of an exec, mmap or unverified event; the kernel never has an
+ * fd to give (-1). name is a kernel string, or NULL. */
+static __always_inline void emb_event_file(struct emb_event *e, const struct emb_file_state *st,
+					   __u32 origin, const char *name, __u64 vm_start,
+					   __u64 vm_end)
 {
-	struct emb_event *e = bpf_ringbuf_reserve(&emb_hashreq, sizeof(*e), 0);
-	struct task_struct *task;
-	__u64 id;
-
-	if (!e) {
-		emb_count(EMB_STAT_HASHREQ_LOST);
-		return;
-	}
-	id = bpf_get_current_pid_tgid();
-	task = (struct task_struct *)bpf_get_current_task();
-	e->type = EMB_EV_UNVERIFIED;
-	e->action = action;
-	e->method = method;
-	e->rule_id = 0;
-	e->pid = id >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->exec.dev = st->key.dev;
 	e->exec.ino = st->key.ino;
 	e->exec.ctime_sec = st->ctime_sec;
@@ -282,10 +266,29 @@ static __always_inline void emb_hash_request(const struct emb_file_state *st, __
 	e->exec.size = st->size;
 	e->exec.vm_start = vm_start;
 	e->exec.vm_end = vm_end;
-	e->exec.fd = fd;
+	e->exec.fd = -1;
 	e->exec.nlink = st->nlink;
 	if (!name || bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
 		e->exec.path[0] = '\0';
+}
+
+/*
+ * Ask the agent to hash an unverified file. A full ring buffer is counted;
+ * the verdict never depends on it (deny stays deny, the next exec asks
+ * again).
+ */
+static __always_inline void emb_hash_request(const struct emb_file_state *st, __u32 origin,
+					     __u32 action, __u32 method, const char *name,
+					     __u64 vm_start, __u64 vm_end)
+{
+	struct emb_event *e = bpf_ringbuf_reserve(&emb_hashreq, sizeof(*e), 0);
+
+	if (!e) {
+		emb_count(EMB_STAT_HASHREQ_LOST);
+		return;
+	}
+	emb_event_fill(e, EMB_EV_UNVERIFIED, action, method, 0);
+	emb_event_file(e, st, origin, name, vm_start, vm_end);
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 

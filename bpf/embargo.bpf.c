@@ -48,18 +48,7 @@ static __always_inline void emb_file_event(const struct emb_file_state *st, __u3
 
 	if (!e)
 		return;
-	e->exec.dev = st->key.dev;
-	e->exec.ino = st->key.ino;
-	e->exec.ctime_sec = st->ctime_sec;
-	e->exec.ctime_nsec = st->ctime_nsec;
-	e->exec.origin = type;
-	e->exec.size = st->size;
-	e->exec.vm_start = 0;
-	e->exec.vm_end = 0;
-	e->exec.fd = -1;
-	e->exec.nlink = st->nlink;
-	if (!name || bpf_probe_read_kernel_str(e->exec.path, sizeof(e->exec.path), name) < 0)
-		e->exec.path[0] = '\0';
+	emb_event_file(e, st, type, name, 0, 0);
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -96,7 +85,7 @@ static __always_inline void emb_classic_unverified(const struct emb_file_state *
 	emb_count(EMB_STAT_UNVERIFIED);
 	if (deny && bpf_send_signal(SIGKILL) == 0)
 		method = EMB_METHOD_SIGKILL;
-	emb_hash_request(st, type, deny ? EMB_ACT_DENY : EMB_ACT_NONE, method, name, -1, vm_start,
+	emb_hash_request(st, type, deny ? EMB_ACT_DENY : EMB_ACT_NONE, method, name, vm_start,
 			 vm_end);
 }
 
@@ -232,7 +221,7 @@ static __always_inline int emb_lsm_unverified(const struct emb_file_state *st, _
 		return 0;
 	emb_count(EMB_STAT_UNVERIFIED);
 	emb_hash_request(st, type, deny ? EMB_ACT_DENY : EMB_ACT_NONE,
-			 deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, name, -1, vm_start, vm_end);
+			 deny ? EMB_METHOD_EPERM : EMB_METHOD_NONE, name, vm_start, vm_end);
 	return deny ? -EPERM : 0;
 }
 
