@@ -120,16 +120,9 @@ struct ino_set {
 	size_t cap, n; /* cap is a power of two */
 };
 
-static size_t ino_hash(uint64_t dev, uint64_t ino)
-{
-	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ dev * 0xc2b2ae3d27d4eb4fULL;
-
-	return (size_t)(h ^ (h >> 29));
-}
-
 static struct ino_slot *ino_find(struct ino_slot *slots, size_t cap, uint64_t dev, uint64_t ino)
 {
-	size_t i = ino_hash(dev, ino) & (cap - 1);
+	size_t i = emb_ino_hash(dev, ino) & (cap - 1);
 
 	while (slots[i].used && (slots[i].dev != dev || slots[i].ino != ino))
 		i = (i + 1) & (cap - 1);

@@ -11,6 +11,15 @@
 /* The kernel's dev_t as in inode->i_sb->s_dev: (major << 20) | minor. */
 uint64_t emb_kdev(dev_t st_dev);
 
+/* A hash of an inode's identity, for the open-addressing tables keyed by
+ * (dev, ino): the scan's seen-set and the index. */
+static inline size_t emb_ino_hash(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ dev * 0xc2b2ae3d27d4eb4fULL;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
 /* SHA-256 of an open file's content (reads from offset 0 with pread). */
 int emb_sha256_fd(int fd, uint8_t out[32]);
 /* Lowercase hex of a digest; buf of at least 65 bytes. */

@@ -13,22 +13,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hashindex.h"
+
 #define IDX_MAP_SIZE (16ULL << 30) /* address space only: the file grows as used */
 
 struct idx_key {
 	uint64_t dev, ino;
 };
 
-static size_t slot_hash(uint64_t dev, uint64_t ino)
-{
-	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ dev * 0xc2b2ae3d27d4eb4fULL;
-
-	return (size_t)(h ^ (h >> 29));
-}
-
 static struct emb_idx_ent *slot_find(struct emb_idx_ent *s, size_t cap, uint64_t dev, uint64_t ino)
 {
-	size_t i = slot_hash(dev, ino) & (cap - 1);
+	size_t i = emb_ino_hash(dev, ino) & (cap - 1);
 
 	while (s[i].used && (s[i].dev != dev || s[i].ino != ino))
 		i = (i + 1) & (cap - 1);
