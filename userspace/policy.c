@@ -11,6 +11,7 @@
 #include "sign.h"
 
 #include "embargo_abi.h"
+#include "namelist.h"
 #include "pathglob.h"
 #include "ydoc.h"
 
@@ -714,18 +715,6 @@ static int is_policy_name(const char *name)
 	return name[0] != '.' && len > 5 && !strcmp(name + len - 5, ".yaml");
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 static int push_name(char ***names, size_t *n, const char *dir, const char *name)
 {
 	size_t dlen = strlen(dir);
@@ -768,12 +757,12 @@ static int list_policy_dir(const char *dir, char ***names, size_t *n, struct emb
 		emb_diag_add(diag, "%s: cannot read policy directory: %s", dir, strerror(errno));
 		goto out;
 	}
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	emb_names_sort(*names, *n);
 	rc = 0;
 out:
 	closedir(d);
 	if (rc) {
-		free_names(*names, *n);
+		emb_names_free(*names, *n);
 		*names = NULL;
 		*n = 0;
 	}
@@ -859,7 +848,7 @@ int emb_policy_set_load_signed(struct emb_policy_set *set, const struct emb_host
 	for (size_t i = 0; i < n_names; i++)
 		failed |= !!set_add_file(set, schemes, have_kr ? &kr : NULL, names[i], diag);
 out:
-	free_names(names, n_names);
+	emb_names_free(names, n_names);
 	if (have_kr)
 		emb_keyring_free(&kr);
 	if (failed) {

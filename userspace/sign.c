@@ -21,6 +21,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "namelist.h"
+
 #define ED25519_PUB_LEN 32
 #define ED25519_SIG_LEN 64
 #define SIG_B64_LEN 88                 /* 4 * ceil(64 / 3) */
@@ -536,18 +538,6 @@ static int is_key_name(const char *name)
 	return name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".pub");
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Names of the *.pub entries of d, sorted. */
 static int list_keys(DIR *d, char ***names, size_t *n)
 {
@@ -570,11 +560,10 @@ static int list_keys(DIR *d, char ***names, size_t *n)
 	}
 	if (errno)
 		goto fail;
-	if (*n > 1)
-		qsort(*names, *n, sizeof(**names), name_cmp);
+	emb_names_sort(*names, *n);
 	return 0;
 fail:
-	free_names(*names, *n);
+	emb_names_free(*names, *n);
 	*names = NULL;
 	*n = 0;
 	return -1;
@@ -722,7 +711,7 @@ int emb_keyring_load(struct emb_keyring *kr, const char *keys_dir, struct emb_di
 	}
 	rc = 0;
 out:
-	free_names(names, n_names);
+	emb_names_free(names, n_names);
 	closedir(d);
 	if (rc)
 		emb_keyring_free(kr);
