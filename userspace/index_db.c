@@ -168,6 +168,8 @@ void emb_idx_close(struct emb_idx *x)
 	for (size_t i = 0; i < x->cap; i++)
 		free(x->slots[i].path);
 	free(x->slots);
+	if (x->rtxn)
+		mdb_txn_abort(x->rtxn);
 	if (x->env)
 		mdb_env_close(x->env);
 	memset(x, 0, sizeof(*x));
@@ -215,6 +217,26 @@ int emb_idx_put(struct emb_idx *x, uint64_t dev, uint64_t ino, const struct emb_
 	return 0;
 }
 
+/*
+ * The read transaction for emb_idx_path, renewed rather than begun: with
+ * path globs it runs for every file of a scan, and a reset transaction
+ * keeps its reader slot and memory. NULL on an LMDB error.
+ */
+static MDB_txn *path_txn(struct emb_idx *x)
+{
+	MDB_txn *txn = x->rtxn;
+
+	if (txn && !mdb_txn_renew(txn))
+		return txn;
+	if (txn)
+		mdb_txn_abort(txn);
+	x->rtxn = NULL;
+	if (mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn))
+		return NULL;
+	x->rtxn = txn;
+	return txn;
+}
+
 const char *emb_idx_path(struct emb_idx *x, const struct emb_idx_ent *e, char *buf, size_t len)
 {
 	struct idx_key key = { e->dev, e->ino };
@@ -224,7 +246,7 @@ const char *emb_idx_path(struct emb_idx *x, const struct emb_idx_ent *e, char *b
 
 	if (e->path)
 		return e->path;
-	if (!x->env || mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn))
+	if (!x->env || !(txn = path_txn(x)))
 		return NULL;
 	if (!mdb_get(txn, x->dbi_files, &k, &v) && v.mv_size > sizeof(e->rec) &&
 	    v.mv_size - sizeof(e->rec) < len) {
@@ -234,7 +256,7 @@ const char *emb_idx_path(struct emb_idx *x, const struct emb_idx_ent *e, char *b
 		buf[plen] = '\0';
 		out = buf;
 	}
-	mdb_txn_abort(txn);
+	mdb_txn_reset(txn);
 	return out;
 }
 

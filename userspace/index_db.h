@@ -32,6 +32,7 @@ struct emb_idx_ent {
 
 struct emb_idx {
 	void *env; /* MDB_env *, NULL: memory only (no state dir) */
+	void *rtxn; /* MDB_txn *: emb_idx_path's read transaction, kept reset */
 	unsigned int dbi_files, dbi_meta;
 	struct emb_idx_ent *slots;
 	size_t cap, n;  /* cap a power of two; n live entries */

@@ -59,11 +59,15 @@ static void test_flush_reopen_delete(void **state)
 	assert_int_equal(emb_idx_open(&x, dir), 0);
 	for (unsigned i = 0; i < N; i++) {
 		const struct emb_idx_ent *e = emb_idx_get(&x, 1, i + 1);
+		char buf[64];
 
 		rec_for(i, &r);
 		assert_non_null(e);
 		assert_memory_equal(&e->rec, &r, sizeof(r));
 		assert_true(emb_idx_fresh(e, r.size, r.ctime_sec, r.ctime_nsec));
+		/* The path stored with the record comes back (emb_idx_path). */
+		snprintf(path, sizeof(path), "/p/f%u", i);
+		assert_string_equal(emb_idx_path(&x, e, buf, sizeof(buf)), path);
 	}
 	for (unsigned i = 0; i < N; i += 2)
 		emb_idx_del(&x, 1, i + 1);
