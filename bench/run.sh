@@ -194,29 +194,7 @@ cc -Os -static -nostdlib -fno-asynchronous-unwind-tables -Wl,--build-id=none -s 
 # ---- fixtures: trees, host tags, policies --------------------------------
 VICTIM_SHA=$(sha256sum "$VICTIM" | cut -d' ' -f1)
 say "building the index tree: $N_TREE files (scan.sh's size mix) ..."
-python3 - "$T/tree" "$N_TREE" << 'PY'
-import os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
-random.seed(23)
-blob = os.urandom(1 << 17)
-for i in range(n):
-    d = os.path.join(root, "d%03d" % (i // 1000), "s%02d" % (i // 100 % 10))
-    if i % 100 == 0:
-        os.makedirs(d, exist_ok=True)
-    size = int(2 ** random.uniform(7, 17))
-    if i % 5000 == 4999:
-        size = 16 << 20
-    head = b"%d\n" % i
-    p = os.path.join(d, "f%06d" % i)
-    with open(p, "wb") as f:
-        f.write(head)
-        left = size - len(head)
-        while left > 0:
-            chunk = blob[: min(left, len(blob))]
-            f.write(chunk)
-            left -= len(chunk)
-    os.chmod(p, 0o755)  # executable: an exec-only index hashes them too
-PY
+python3 bench/mktree.py "$T/tree" "$N_TREE" 23 --exec
 mkdir -p "$T/tree/bin" "$T/small" "$T/emptyroot"
 cp "$T/bin/tiny" "$T/tree/bin/tiny"
 cp "$VICTIM" "$T/tree/bin/banned"

@@ -28,27 +28,7 @@ trap 'rm -rf "$T"' EXIT
 TREE=$T/tree
 
 echo "bench: building $FILES files under $TREE ..."
-python3 - "$TREE" "$FILES" <<'PY'
-import os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
-random.seed(17)
-blob = os.urandom(1 << 17)
-for i in range(n):
-    d = os.path.join(root, "d%03d" % (i // 1000), "s%02d" % (i // 100 % 10))
-    if i % 100 == 0:
-        os.makedirs(d, exist_ok=True)
-    size = int(2 ** random.uniform(7, 17))
-    if i % 5000 == 4999:
-        size = 16 << 20  # a few large files, as real trees have
-    head = b"%d\n" % i  # every file distinct
-    with open(os.path.join(d, "f%05d" % i), "wb") as f:
-        f.write(head)
-        left = size - len(head)
-        while left > 0:
-            chunk = blob[: min(left, len(blob))]
-            f.write(chunk)
-            left -= len(chunk)
-PY
+python3 bench/mktree.py "$TREE" "$FILES" 17
 cp "$VICTIM" "$TREE/d001/s03/installer.run"
 cp "$VICTIM" "$TREE/d017/libvendor.so.1"
 ln "$TREE/d017/libvendor.so.1" "$TREE/d040/s09/hardlink"
