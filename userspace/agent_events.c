@@ -42,6 +42,7 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	struct agent *a = ctx;
 	const struct emb_event *e = data;
 	const struct emb_compiled *gen;
+	struct emb_rule rule_buf;
 	const struct emb_rule *rule;
 	struct emb_event local_event;
 	char exe[PATH_MAX] = "";
@@ -60,7 +61,7 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	}
 	local_event = *e;
 	local_event.rule_id = local;
-	rule = emb_compiled_rule(gen, local);
+	rule = emb_compiled_rule(gen, local, &rule_buf);
 	/* Log lines only: the kernel has already enforced this event. */
 	if (rule && !agent_admit(a, rule->policy->id, e->pid, action_name(e->action)))
 		return 0;

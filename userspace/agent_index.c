@@ -481,13 +481,14 @@ static void log_verdict(struct agent_index *x, const struct emb_event *e,
 {
 	struct agent *a = x->a;
 	const struct emb_compiled *gen;
+	struct emb_rule rule_buf;
 	const struct emb_rule *rule;
 	struct emb_json j;
 	uint32_t local;
 
 	pthread_mutex_lock(&x->lock);
 	gen = agent_generation(a, v->rule_id, &local);
-	rule = gen ? emb_compiled_rule(gen, local) : NULL;
+	rule = gen ? emb_compiled_rule(gen, local, &rule_buf) : NULL;
 	if (rule)
 		agent_log(a, &j, emb_event_verdict(&j, e, rule, r->sha256, NULL, killed,
 						   a->pol.host_level));

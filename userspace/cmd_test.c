@@ -23,7 +23,8 @@ enum { EXIT_ALLOW = 0, EXIT_DENY = 10, EXIT_AUDIT = 11, EXIT_ERROR = 2 };
 
 static int report(const struct emb_loaded *l, const struct emb_verdict *v, const char *what)
 {
-	const struct emb_rule *r = v ? emb_compiled_rule(&l->compiled, v->rule_id) : NULL;
+	struct emb_rule rule;
+	const struct emb_rule *r = v ? emb_compiled_rule(&l->compiled, v->rule_id, &rule) : NULL;
 
 	if (!v || v->action == EMB_ACT_NONE || !r) {
 		printf("allow: %s (host %s)\n", what, l->host_level);

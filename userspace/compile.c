@@ -23,24 +23,29 @@ struct net_items {
 	size_t n, cap;
 };
 
-struct net_group {
+/* A prefix whose rules its longer prefixes inherit (group_net()). */
+struct open_prefix {
 	struct emb_cidr cidr;
-	struct emb_net_value own;    /* rules written for exactly this prefix */
-	struct emb_net_value merged; /* own + every containing prefix's */
-	int line;
-	const char *file;
+	const struct emb_net_value *value;
 };
+
+/* Nested prefixes of one family have strictly growing lengths: 0..128. */
+#define MAX_NESTED_PREFIXES 129
 
 static int addr_len(int family)
 {
 	return family == AF_INET ? 4 : 16;
 }
 
-static int rules_push(struct emb_compiled *c, const struct emb_rule *r)
+/* A record for the next n_ids rule ids. */
+static int rules_push(struct emb_compiled *c, const struct emb_rule *r, size_t n_ids)
 {
-	if (emb_reserve(&c->rules, &c->rules_cap, c->n_rules + 1, sizeof(*c->rules)))
+	if (emb_reserve(&c->records, &c->records_cap, c->n_records + 1, sizeof(*c->records)))
 		return -ENOMEM;
-	c->rules[c->n_rules++] = *r;
+	c->records[c->n_records++] = (struct emb_rule_record){ .rule = *r,
+							       .first_id = (uint32_t)c->n_rules,
+							       .n_ids = (uint32_t)n_ids };
+	c->n_rules += n_ids;
 	return 0;
 }
 
@@ -50,53 +55,116 @@ static int cmp_hash(const void *a, const void *b)
 		      ((const struct emb_hash_entry *)b)->sha256, EMB_SHA256_LEN);
 }
 
-#define HASH_BUCKETS 65536
+#define BUCKET_INSERTION_MAX 32
 
-/*
- * Sort the digests: a counting sort on their first two bytes, then qsort
- * within each bucket. Digests are uniform, so a bucket of a 1M-digest set
- * holds about 15 and this is linear; a set whose digests share a prefix
- * falls back to plain qsort cost, never worse. Out of memory: plain qsort.
- */
-static void hashes_sort(struct emb_compiled *c)
+/* Within a bucket: insertion sort for the few a uniform set puts there,
+ * qsort when a set's digests share a prefix (never worse than qsort). */
+static void bucket_sort(struct emb_hash_entry *v, size_t n)
 {
-	size_t *next = calloc(HASH_BUCKETS + 1, sizeof(*next));
-	struct emb_hash_entry *sorted = malloc(c->n_hashes * sizeof(*sorted));
-	size_t at = 0;
-
-	if (!next || !sorted) {
-		free(next);
-		free(sorted);
-		qsort(c->hashes, c->n_hashes, sizeof(*c->hashes), cmp_hash);
+	if (n > BUCKET_INSERTION_MAX) {
+		qsort(v, n, sizeof(*v), cmp_hash);
 		return;
 	}
-	for (size_t i = 0; i < c->n_hashes; i++)
-		next[c->hashes[i].sha256[0] << 8 | c->hashes[i].sha256[1]]++;
-	for (size_t b = 0; b < HASH_BUCKETS; b++) {
-		size_t n = next[b];
+	for (size_t i = 1; i < n; i++) {
+		struct emb_hash_entry e = v[i];
+		size_t j = i;
 
-		next[b] = at;
-		at += n;
+		for (; j && memcmp(v[j - 1].sha256, e.sha256, EMB_SHA256_LEN) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = e;
 	}
-	for (size_t i = 0; i < c->n_hashes; i++)
-		sorted[next[c->hashes[i].sha256[0] << 8 | c->hashes[i].sha256[1]]++] = c->hashes[i];
-	/* next[b] is now the end of bucket b, the start of bucket b + 1. */
-	for (size_t b = 0, start = 0; b < HASH_BUCKETS; start = next[b++])
-		if (next[b] - start > 1)
-			qsort(sorted + start, next[b] - start, sizeof(*sorted), cmp_hash);
-	free(c->hashes);
-	c->hashes = sorted;
-	free(next);
 }
 
-/* Sort the digests and keep one entry per digest: the strongest action. */
+/* Offsets from counts, in place: start[b] = sum of count[0..b). */
+static void bucket_starts(size_t *count, size_t n)
+{
+	for (size_t b = 0, at = 0; b < n; b++) {
+		size_t k = count[b];
+
+		count[b] = at;
+		at += k;
+	}
+}
+
+/* Sort v[0..n) (digests sharing their first byte) by the second byte
+ * through scratch (room for n), then each of those buckets in place. One
+ * first-byte bucket's scatter stays in cache. */
+static void sort_by_second_byte(struct emb_hash_entry *v, struct emb_hash_entry *scratch, size_t n)
+{
+	size_t next[256] = { 0 }, end[256];
+
+	memcpy(scratch, v, n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		next[scratch[i].sha256[1]]++;
+	bucket_starts(next, 256);
+	for (size_t i = 0; i < n; i++)
+		v[next[scratch[i].sha256[1]]++] = scratch[i];
+	memcpy(end, next, sizeof(end)); /* next[b]: now the end of bucket b */
+	for (size_t b = 0, start = 0; b < 256; start = end[b++])
+		if (end[b] - start > 1)
+			bucket_sort(v + start, end[b] - start);
+}
+
+/*
+ * The digest table from the sha256 records, sorted: digests are placed by
+ * their first byte straight from the vendors' lists (256 write streams:
+ * a scatter over the whole table missed the cache and the TLB at every
+ * write), then each first-byte bucket by its second byte, then the ~15
+ * left per bucket of a uniform 1M set by insertion. Fresh memory is dear
+ * (a page fault each 4 KiB): the only large buffer is the table itself.
+ */
+static int hashes_build(struct emb_compiled *c)
+{
+	size_t next[256] = { 0 }, total = 0, largest = 0;
+	struct emb_hash_entry *scratch;
+
+	for (size_t r = 0; r < c->n_records; r++) {
+		const struct emb_rule_record *rec = &c->records[r];
+
+		if (rec->rule.kind != EMB_RULE_SHA256)
+			continue;
+		for (size_t i = 0; i < rec->n_ids; i++)
+			next[rec->rule.vendor->sha256[i][0]]++;
+		total += rec->n_ids;
+	}
+	for (size_t b = 0; b < 256; b++)
+		largest = next[b] > largest ? next[b] : largest;
+	c->hashes = malloc((total ? total : 1) * sizeof(*c->hashes));
+	scratch = malloc((largest ? largest : 1) * sizeof(*scratch));
+	if (!c->hashes || !scratch) {
+		free(scratch);
+		return -ENOMEM;
+	}
+	bucket_starts(next, 256);
+	for (size_t r = 0; r < c->n_records; r++) {
+		const struct emb_rule_record *rec = &c->records[r];
+
+		if (rec->rule.kind != EMB_RULE_SHA256)
+			continue;
+		for (size_t i = 0; i < rec->n_ids; i++) {
+			const uint8_t *d = rec->rule.vendor->sha256[i];
+			struct emb_hash_entry *h = &c->hashes[next[d[0]]++];
+
+			memcpy(h->sha256, d, EMB_SHA256_LEN);
+			h->verdict.action = rec->rule.action;
+			h->verdict.rule_id = rec->first_id + (uint32_t)i;
+		}
+	}
+	/* next[b] is now the end of bucket b, the start of bucket b + 1. */
+	for (size_t b = 0, start = 0; b < 256; start = next[b++])
+		sort_by_second_byte(c->hashes + start, scratch, next[b] - start);
+	c->n_hashes = total;
+	free(scratch);
+	return 0;
+}
+
+/* Keep one entry per digest: the strongest action. */
 static void hashes_dedup(struct emb_compiled *c)
 {
 	size_t out = 0;
 
 	if (!c->n_hashes)
 		return;
-	hashes_sort(c);
 	for (size_t i = 1; i < c->n_hashes; i++) {
 		struct emb_hash_entry *keep = &c->hashes[out];
 
@@ -110,29 +178,13 @@ static void hashes_dedup(struct emb_compiled *c)
 	c->n_hashes = out + 1;
 }
 
+/* One record for the vendor's whole list: ids first_id + index. */
 static int add_vendor_hashes(struct emb_compiled *c, const struct emb_policy *p,
 			     const struct emb_vendor *v, enum emb_action action)
 {
-	struct emb_hash_entry *grown;
+	struct emb_rule r = { .kind = EMB_RULE_SHA256, .action = action, .policy = p, .vendor = v };
 
-	if (!v->n_sha256)
-		return 0;
-	grown = realloc(c->hashes, (c->n_hashes + v->n_sha256) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	c->hashes = grown;
-	for (size_t i = 0; i < v->n_sha256; i++) {
-		struct emb_rule r = { .kind = EMB_RULE_SHA256, .action = action, .policy = p,
-				      .vendor = v, .sha256 = v->sha256[i] };
-		struct emb_hash_entry *h = &c->hashes[c->n_hashes++];
-
-		memcpy(h->sha256, v->sha256[i], EMB_SHA256_LEN);
-		h->verdict.action = action;
-		h->verdict.rule_id = (uint32_t)c->n_rules;
-		if (rules_push(c, &r))
-			return -ENOMEM;
-	}
-	return 0;
+	return v->n_sha256 ? rules_push(c, &r, v->n_sha256) : 0;
 }
 
 static int items_push(struct net_items *items, const struct net_item *it)
@@ -210,7 +262,7 @@ static int add_vendor_net(struct emb_compiled *c, const struct emb_policy *p,
 		int err = cr->host ? push_host(c, p, cr, dns, action, items) :
 				     push_ranges(c, p, cr, &cr->cidr, action, items);
 
-		if (err || rules_push(c, &r))
+		if (err || rules_push(c, &r, 1))
 			return -ENOMEM;
 	}
 	return 0;
@@ -235,7 +287,7 @@ static int add_vendor_paths(struct emb_compiled *c, const struct emb_policy *p,
 		e->glob = v->paths[i];
 		e->verdict.action = action;
 		e->verdict.rule_id = (uint32_t)c->n_rules;
-		if (rules_push(c, &r))
+		if (rules_push(c, &r, 1))
 			return -ENOMEM;
 	}
 	return 0;
@@ -302,97 +354,73 @@ static int value_merge(struct emb_net_value *dst, const struct emb_net_value *sr
 	return 0;
 }
 
-static void too_many(struct emb_diag *diag, const struct net_group *g)
+static void too_many(struct emb_diag *diag, const struct net_item *first)
 {
 	char buf[64];
 
-	emb_cidr_format(&g->cidr, buf, sizeof(buf));
-	emb_diag_add(diag, "%s:%d: more than %d port/protocol rules apply to %s", g->file, g->line,
-		     EMB_NET_RULES_PER_PREFIX, buf);
+	emb_cidr_format(&first->cidr, buf, sizeof(buf));
+	emb_diag_add(diag, "%s:%d: more than %d port/protocol rules apply to %s", first->file,
+		     first->line, EMB_NET_RULES_PER_PREFIX, buf);
+}
+
+/* A new entry of c's net4 or net6 for cidr, with no rules yet. */
+static struct emb_net_value *net_entry(struct emb_compiled *c, const struct emb_cidr *cidr)
+{
+	struct emb_net_value *v;
+
+	if (cidr->family == AF_INET) {
+		struct emb_net4_entry *e = &c->net4[c->n_net4++];
+
+		e->key.prefixlen = (uint32_t)cidr->prefix;
+		memcpy(e->key.addr, cidr->addr, 4);
+		v = &e->value;
+	} else {
+		struct emb_net6_entry *e = &c->net6[c->n_net6++];
+
+		e->key.prefixlen = (uint32_t)cidr->prefix;
+		memcpy(e->key.addr, cidr->addr, 16);
+		v = &e->value;
+	}
+	memset(v, 0, sizeof(*v)); /* unused rule slots reach the map as zeros */
+	return v;
 }
 
 /*
- * Group sorted items by prefix, then give each prefix the rules of every
- * prefix containing it. Sorted by (address, length), a prefix's ancestors
- * come before it, so a stack of open prefixes finds them.
+ * The LPM entries, straight into c->net4 and c->net6: items sorted by
+ * (family, address, length) give each prefix's items together, and a
+ * prefix's ancestors before it, so a stack of open prefixes hands each
+ * one the rules of every prefix containing it.
  */
-static int group_net(struct net_item *items, size_t n, struct net_group **out, size_t *n_out,
+static int group_net(struct emb_compiled *c, struct net_item *items, size_t n,
 		     struct emb_diag *diag)
 {
-	struct net_group *groups = calloc(n ? n : 1, sizeof(*groups));
-	size_t *stack = calloc(n ? n : 1, sizeof(*stack));
-	size_t ng = 0, depth = 0;
-	int err = 0;
+	struct open_prefix open[MAX_NESTED_PREFIXES];
+	size_t n4 = 0, n6 = 0, depth = 0;
 
-	if (!groups || !stack) {
-		err = -ENOMEM;
-		goto out;
-	}
 	if (n)
 		qsort(items, n, sizeof(*items), cmp_item);
-	for (size_t i = 0; i < n; i++) {
-		struct net_group *g = ng ? &groups[ng - 1] : NULL;
-
-		if (!g || cmp_cidr(&g->cidr, &items[i].cidr)) {
-			g = &groups[ng++];
-			g->cidr = items[i].cidr;
-			g->line = items[i].line;
-			g->file = items[i].file;
-		}
-		if (value_add(&g->own, &items[i].rule)) {
-			too_many(diag, g);
-			err = -E2BIG;
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < ng; i++) {
-		struct net_group *g = &groups[i];
-
-		while (depth && !cidr_contains(&groups[stack[depth - 1]].cidr, &g->cidr))
-			depth--;
-		g->merged = g->own;
-		if (depth && value_merge(&g->merged, &groups[stack[depth - 1]].merged)) {
-			too_many(diag, g);
-			err = -E2BIG;
-			goto out;
-		}
-		stack[depth++] = i;
-	}
-	*out = groups;
-	*n_out = ng;
-	groups = NULL;
-out:
-	free(groups);
-	free(stack);
-	return err;
-}
-
-static int emit_net(struct emb_compiled *c, const struct net_group *groups, size_t n)
-{
-	size_t n4 = 0, n6 = 0;
-
 	for (size_t i = 0; i < n; i++)
-		groups[i].cidr.family == AF_INET ? n4++ : n6++;
-	c->net4 = calloc(n4 ? n4 : 1, sizeof(*c->net4));
-	c->net6 = calloc(n6 ? n6 : 1, sizeof(*c->net6));
+		if (!i || cmp_cidr(&items[i - 1].cidr, &items[i].cidr))
+			items[i].cidr.family == AF_INET ? n4++ : n6++;
+	c->net4 = malloc((n4 ? n4 : 1) * sizeof(*c->net4));
+	c->net6 = malloc((n6 ? n6 : 1) * sizeof(*c->net6));
 	if (!c->net4 || !c->net6)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct net_group *g = &groups[i];
+	for (size_t i = 0, j; i < n; i = j) {
+		struct emb_net_value *v = net_entry(c, &items[i].cidr);
 
-		if (g->cidr.family == AF_INET) {
-			struct emb_net4_entry *e = &c->net4[c->n_net4++];
-
-			e->key.prefixlen = (uint32_t)g->cidr.prefix;
-			memcpy(e->key.addr, g->cidr.addr, 4);
-			e->value = g->merged;
-		} else {
-			struct emb_net6_entry *e = &c->net6[c->n_net6++];
-
-			e->key.prefixlen = (uint32_t)g->cidr.prefix;
-			memcpy(e->key.addr, g->cidr.addr, 16);
-			e->value = g->merged;
-		}
+		for (j = i; j < n && !cmp_cidr(&items[i].cidr, &items[j].cidr); j++)
+			if (value_add(v, &items[j].rule))
+				goto full;
+		while (depth && !cidr_contains(&open[depth - 1].cidr, &items[i].cidr))
+			depth--;
+		if (depth && value_merge(v, open[depth - 1].value))
+			goto full;
+		open[depth++] = (struct open_prefix){ items[i].cidr, v };
+		continue;
+full:
+		too_many(diag, &items[i]);
+		return -E2BIG;
 	}
 	return 0;
 }
@@ -449,16 +477,12 @@ int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host
 {
 	struct emb_compiled c = { .now = now };
 	struct net_items items = { 0 };
-	struct net_group *groups = NULL;
-	size_t n_groups = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	err = compile_policies(set, host, dns, &c, &items, diag);
-	if (!err)
-		err = group_net(items.v, items.n, &groups, &n_groups, diag);
-	if (!err)
-		err = emit_net(&c, groups, n_groups);
+	err = err ?: group_net(&c, items.v, items.n, diag);
+	err = err ?: hashes_build(&c);
 	if (err == -ENOMEM)
 		emb_diag_add(diag, "out of memory compiling the policy set");
 	if (err) {
@@ -469,7 +493,6 @@ int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host
 	*out = c;
 out:
 	free(items.v);
-	free(groups);
 	return err ? -1 : 0;
 }
 
@@ -484,7 +507,7 @@ void emb_compiled_free(struct emb_compiled *c)
 	free(c->paths);
 	free(c->pending_hosts);
 	free(c->states);
-	free(c->rules);
+	free(c->records);
 	free(c->hashes);
 	free(c->net4);
 	free(c->net6);
@@ -583,7 +606,24 @@ time_t emb_compiled_next_change(const struct emb_compiled *c)
 	return c->next_change;
 }
 
-const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id)
+const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id,
+					 struct emb_rule *out)
 {
-	return rule_id < c->n_rules ? &c->rules[rule_id] : NULL;
+	size_t lo = 0, hi = c->n_records;
+
+	if (rule_id >= c->n_rules)
+		return NULL;
+	/* The last record whose first id is at most rule_id. */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->records[mid].first_id <= rule_id)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*out = c->records[lo].rule;
+	if (out->kind == EMB_RULE_SHA256)
+		out->sha256 = out->vendor->sha256[rule_id - c->records[lo].first_id];
+	return out;
 }

@@ -22,16 +22,21 @@ enum emb_rule_kind {
 	EMB_RULE_PATH = 3,
 };
 
-/* One banned thing of one vendor of one active policy; rule_id = index. */
+/* One banned thing of one vendor of one active policy. */
 struct emb_rule {
 	enum emb_rule_kind kind;
 	enum emb_action action;
 	const struct emb_policy *policy;
 	const struct emb_vendor *vendor;
-	const uint8_t *sha256;               /* EMB_RULE_SHA256 */
+	const uint8_t *sha256;               /* EMB_RULE_SHA256: the digest of this id */
 	const struct emb_connect_rule *net;  /* EMB_RULE_NET */
 	const char *host;                    /* EMB_RULE_NET from connect[].host, else NULL */
 	const char *glob;                    /* EMB_RULE_PATH */
+};
+
+struct emb_rule_record {
+	struct emb_rule rule; /* .sha256 unset: see emb_compiled_rule() */
+	uint32_t first_id, n_ids;
 };
 
 struct emb_hash_entry {
@@ -64,8 +69,12 @@ struct emb_policy_state {
 struct emb_compiled {
 	struct emb_policy_state *states; /* one per policy of the set */
 	size_t n_states;
-	struct emb_rule *rules;
-	size_t n_rules, rules_cap;
+	/* Rule ids 0..n_rules-1, kept as records in id order: a vendor's
+	 * sha256 list is one record whose ids are one per digest (a record
+	 * per digest cost 64 bytes each and a tenth of a 1M-digest reload). */
+	struct emb_rule_record *records;
+	size_t n_records, records_cap;
+	size_t n_rules;
 	struct emb_hash_entry *hashes; /* sorted by sha256, one per digest */
 	size_t n_hashes;
 	struct emb_net4_entry *net4;
@@ -126,7 +135,9 @@ struct emb_verdict emb_compiled_path_verdict(const struct emb_compiled *c, const
  */
 time_t emb_compiled_next_change(const struct emb_compiled *c);
 
-/* Rule of a kernel event, or NULL if out of range. */
-const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id);
+/* Rule of a kernel event, filled into *out (a digest list's record names
+ * the one digest of rule_id); out, or NULL if out of range. */
+const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id,
+					 struct emb_rule *out);
 
 #endif

@@ -123,7 +123,8 @@ void emb_event_exe(const struct emb_event *e, const char *proc_exe, char *buf, s
 int emb_event_format(struct emb_json *j, const struct emb_event *e, const struct emb_compiled *c,
 		     const char *exe, const char *host_level)
 {
-	const struct emb_rule *r = emb_compiled_rule(c, e->rule_id);
+	struct emb_rule rule;
+	const struct emb_rule *r = emb_compiled_rule(c, e->rule_id, &rule);
 
 	if (!r)
 		return -1;

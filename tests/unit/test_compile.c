@@ -197,6 +197,7 @@ static void test_deny_beats_audit(void **state)
 	};
 	struct fixture f = { 0 };
 	const struct emb_verdict *v;
+	struct emb_rule rb;
 	uint8_t a[32], b[32], z[32] = { 0 };
 
 	(void)state;
@@ -209,14 +210,14 @@ static void test_deny_beats_audit(void **state)
 	v = emb_compiled_hash_verdict(&f.c, a);
 	assert_non_null(v);
 	assert_int_equal(v->action, EMB_ACT_DENY);
-	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id)->policy->id, "enforcing");
-	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id)->vendor->name, "B");
+	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id, &rb)->policy->id, "enforcing");
+	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id, &rb)->vendor->name, "B");
 	v = emb_compiled_hash_verdict(&f.c, b);
 	assert_non_null(v);
 	assert_int_equal(v->action, EMB_ACT_AUDIT);
-	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id)->policy->id, "audit-only");
+	assert_string_equal(emb_compiled_rule(&f.c, v->rule_id, &rb)->policy->id, "audit-only");
 	assert_null(emb_compiled_hash_verdict(&f.c, z));
-	assert_null(emb_compiled_rule(&f.c, (uint32_t)f.c.n_rules));
+	assert_null(emb_compiled_rule(&f.c, (uint32_t)f.c.n_rules, &rb));
 	teardown(&f);
 }
 
@@ -246,6 +247,8 @@ static void test_many_hashes_sorted(void **state)
 	char *texts[2], d[65];
 	size_t cap = 200 + (size_t)N * 80;
 	const struct emb_verdict *v;
+	const struct emb_rule *r;
+	struct emb_rule rb;
 	uint8_t bin[32];
 
 	(void)state;
@@ -282,6 +285,12 @@ static void test_many_hashes_sorted(void **state)
 		v = emb_compiled_hash_verdict(&f.c, bin);
 		assert_non_null(v);
 		assert_int_equal(v->action, i % 2 ? EMB_ACT_AUDIT : EMB_ACT_DENY);
+		/* a list is one record; each id still names its own digest */
+		r = emb_compiled_rule(&f.c, v->rule_id, &rb);
+		assert_non_null(r);
+		assert_int_equal(r->kind, EMB_RULE_SHA256);
+		assert_memory_equal(r->sha256, bin, 32);
+		assert_string_equal(r->policy->id, i % 2 ? "p0" : "p1");
 	}
 	teardown(&f);
 	free(texts[0]);
@@ -401,6 +410,7 @@ static void test_paths(void **state)
 	};
 	struct fixture f = { 0 };
 	const struct emb_rule *r;
+	struct emb_rule rb;
 	struct emb_verdict v;
 
 	(void)state;
@@ -411,16 +421,16 @@ static void test_paths(void **state)
 	assert_int_equal(f.c.n_hashes, 0);
 	v = emb_compiled_path_verdict(&f.c, "/opt/kaspersky/bin/kesl");
 	assert_int_equal(v.action, EMB_ACT_DENY);
-	r = emb_compiled_rule(&f.c, v.rule_id);
+	r = emb_compiled_rule(&f.c, v.rule_id, &rb);
 	assert_int_equal(r->kind, EMB_RULE_PATH);
 	assert_string_equal(r->glob, "/opt/kaspersky/**");
 	assert_string_equal(r->policy->id, "deny-paths");
 	v = emb_compiled_path_verdict(&f.c, "/opt/other/x");
 	assert_int_equal(v.action, EMB_ACT_AUDIT);
-	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id)->glob, "/opt/**");
+	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id, &rb)->glob, "/opt/**");
 	v = emb_compiled_path_verdict(&f.c, "/usr/bin/klnagent");
 	assert_int_equal(v.action, EMB_ACT_AUDIT);
-	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id)->glob, "/usr/bin/kl*");
+	assert_string_equal(emb_compiled_rule(&f.c, v.rule_id, &rb)->glob, "/usr/bin/kl*");
 	v = emb_compiled_path_verdict(&f.c, "/usr/bin/ls");
 	assert_int_equal(v.action, EMB_ACT_NONE);
 	teardown(&f);
@@ -449,6 +459,7 @@ static void test_host_rules(void **state)
 	struct emb_dns_addr a[2] = { { .family = AF_INET, .ttl = 60 }, { .family = AF_INET6, .ttl = 60 } };
 	struct fixture f = { 0 };
 	const struct emb_rule *r;
+	struct emb_rule rb;
 	struct emb_verdict v;
 	uint8_t addr[16];
 
@@ -470,12 +481,12 @@ static void test_host_rules(void **state)
 	assert_int_equal(net_action(&f.c, "::ffff:203.0.113.5", 443, EMB_PROTO_TCP), EMB_ACT_DENY);
 	assert_int_equal(inet_pton(AF_INET, "203.0.113.5", addr), 1);
 	v = emb_compiled_net_verdict(&f.c, AF_INET, addr, 443, EMB_PROTO_TCP);
-	r = emb_compiled_rule(&f.c, v.rule_id);
+	r = emb_compiled_rule(&f.c, v.rule_id, &rb);
 	assert_int_equal(r->kind, EMB_RULE_NET);
 	assert_string_equal(r->host, "upd.example.com");
 	assert_int_equal(inet_pton(AF_INET, "198.51.100.7", addr), 1);
 	v = emb_compiled_net_verdict(&f.c, AF_INET, addr, 1, EMB_PROTO_UDP);
-	assert_null(emb_compiled_rule(&f.c, v.rule_id)->host);
+	assert_null(emb_compiled_rule(&f.c, v.rule_id, &rb)->host);
 	/* the name the table lacks bans nothing yet and is listed */
 	assert_int_equal(f.c.n_pending_hosts, 1);
 	assert_string_equal(f.c.pending_hosts[0], "never.example.com");
