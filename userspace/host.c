@@ -89,7 +89,7 @@ static int level_name_valid(const char *s)
 }
 
 /* The level names of one custom scheme, checked; NULL on error (recorded). */
-static const char **scheme_levels(struct emb_ydoc *y, yaml_node_t *seq, const char *name, int *n)
+static const char **scheme_levels(struct emb_ydoc *y, struct emb_ynode *seq, const char *name, int *n)
 {
 	int count = emb_ydoc_seq(y, seq, name, 1), bad = 0;
 	const char **v;
@@ -102,7 +102,7 @@ static const char **scheme_levels(struct emb_ydoc *y, yaml_node_t *seq, const ch
 		return NULL;
 	}
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 		const char *s = NULL;
 
 		if (item->type != YAML_SCALAR_NODE)
@@ -134,7 +134,7 @@ static const char **scheme_levels(struct emb_ydoc *y, yaml_node_t *seq, const ch
 }
 
 /* A scheme name: valid, no built-in, not defined twice; NULL on error. */
-static const char *scheme_name(struct emb_ydoc *y, yaml_node_t *k, const struct emb_scheme_set *set)
+static const char *scheme_name(struct emb_ydoc *y, struct emb_ynode *k, const struct emb_scheme_set *set)
 {
 	const char *name;
 
@@ -162,7 +162,7 @@ static const char *scheme_name(struct emb_ydoc *y, yaml_node_t *k, const struct 
 }
 
 /* schemes: {name: [LEVEL, ...], ...}, lowest level first. */
-static void parse_schemes(struct emb_ydoc *y, yaml_node_t *map, struct emb_host *h)
+static void parse_schemes(struct emb_ydoc *y, struct emb_ynode *map, struct emb_host *h)
 {
 	yaml_node_pair_t *pair;
 
@@ -212,7 +212,7 @@ static int copy_strv(const char *const *src, size_t n, char ***out, size_t *n_ou
 }
 
 /* A list of absolute paths; *out stays NULL on any error. */
-static void parse_paths(struct emb_ydoc *y, yaml_node_t *seq, const char *key, int nonempty,
+static void parse_paths(struct emb_ydoc *y, struct emb_ynode *seq, const char *key, int nonempty,
 			char ***out, size_t *n_out)
 {
 	int count = emb_ydoc_seq(y, seq, key, nonempty);
@@ -227,7 +227,7 @@ static void parse_paths(struct emb_ydoc *y, yaml_node_t *seq, const char *key, i
 		return;
 	}
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_node(y, seq->data.sequence.items.start[i]);
+		struct emb_ynode *item = emb_ydoc_node(y, seq->data.sequence.items.start[i]);
 		const char *s;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -246,9 +246,9 @@ static void parse_paths(struct emb_ydoc *y, yaml_node_t *seq, const char *key, i
 	free(tmp);
 }
 
-static void parse_scan(struct emb_ydoc *y, yaml_node_t *map, struct emb_host *h)
+static void parse_scan(struct emb_ydoc *y, struct emb_ynode *map, struct emb_host *h)
 {
-	yaml_node_t *vals[S_NKEYS];
+	struct emb_ynode *vals[S_NKEYS];
 
 	if (map->type != YAML_MAPPING_NODE) {
 		emb_ydoc_err(y, map, "'scan' must be a mapping");
@@ -261,7 +261,7 @@ static void parse_scan(struct emb_ydoc *y, yaml_node_t *map, struct emb_host *h)
 		parse_paths(y, vals[S_EXCLUDE], "exclude", 0, &h->exclude, &h->n_exclude);
 }
 
-static void parse_unverified(struct emb_ydoc *y, yaml_node_t *n, struct emb_host *h)
+static void parse_unverified(struct emb_ydoc *y, struct emb_ynode *n, struct emb_host *h)
 {
 	const char *s = emb_ydoc_str(y, n, "unverified");
 
@@ -278,7 +278,7 @@ static void parse_unverified(struct emb_ydoc *y, yaml_node_t *n, struct emb_host
 
 /* require_signed: true | false. Only these two words: no YAML 1.1 "yes"/"on"
  * guessing for a security switch. */
-static void parse_require_signed(struct emb_ydoc *y, yaml_node_t *n, struct emb_host *h)
+static void parse_require_signed(struct emb_ydoc *y, struct emb_ynode *n, struct emb_host *h)
 {
 	const char *s = emb_ydoc_str(y, n, "require_signed");
 
@@ -294,7 +294,7 @@ static void parse_require_signed(struct emb_ydoc *y, yaml_node_t *n, struct emb_
 }
 
 /* Sets h->scheme and h->level from the scheme and classification keys. */
-static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host *h)
+static void parse_level(struct emb_ydoc *y, struct emb_ynode **vals, struct emb_host *h)
 {
 	const struct emb_scheme *sc = NULL;
 	const char *s;
@@ -327,9 +327,9 @@ static void parse_level(struct emb_ydoc *y, yaml_node_t **vals, struct emb_host 
 	}
 }
 
-static void parse_host(struct emb_ydoc *y, yaml_node_t *root, struct emb_host *h)
+static void parse_host(struct emb_ydoc *y, struct emb_ynode *root, struct emb_host *h)
 {
-	yaml_node_t *vals[H_NKEYS];
+	struct emb_ynode *vals[H_NKEYS];
 
 	if (root->type != YAML_MAPPING_NODE) {
 		emb_ydoc_err(y, root, "host file must be a mapping");
@@ -351,7 +351,7 @@ static void parse_host(struct emb_ydoc *y, yaml_node_t *root, struct emb_host *h
 static int host_parse_file(const char *file, int missing_ok, struct emb_host *h, struct emb_diag *diag)
 {
 	struct emb_ydoc *y;
-	yaml_node_t *root;
+	struct emb_ynode *root;
 	char *buf;
 	size_t len;
 	int rc;

@@ -87,7 +87,7 @@ static const char *const contain_keys[CT_NKEYS] = {
 	[CT_ALLOW] = "allow",
 };
 
-static char *dup_or_oom(struct emb_ydoc *y, const yaml_node_t *n, const char *s)
+static char *dup_or_oom(struct emb_ydoc *y, const struct emb_ynode *n, const char *s)
 {
 	char *d = strdup(s);
 
@@ -96,7 +96,7 @@ static char *dup_or_oom(struct emb_ydoc *y, const yaml_node_t *n, const char *s)
 	return d;
 }
 
-static void *calloc_or_oom(struct emb_ydoc *y, const yaml_node_t *n, size_t count, size_t size)
+static void *calloc_or_oom(struct emb_ydoc *y, const struct emb_ynode *n, size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size);
 
@@ -106,7 +106,7 @@ static void *calloc_or_oom(struct emb_ydoc *y, const yaml_node_t *n, size_t coun
 }
 
 /* A non-empty string value, copied; NULL on error (recorded). */
-static char *dup_string(struct emb_ydoc *y, yaml_node_t *n, const char *key)
+static char *dup_string(struct emb_ydoc *y, struct emb_ynode *n, const char *key)
 {
 	const char *s = emb_ydoc_str(y, n, key);
 
@@ -119,7 +119,7 @@ static char *dup_string(struct emb_ydoc *y, yaml_node_t *n, const char *key)
 	return dup_or_oom(y, n, s);
 }
 
-static void parse_version(struct emb_ydoc *y, yaml_node_t *n)
+static void parse_version(struct emb_ydoc *y, struct emb_ynode *n)
 {
 	const char *s = emb_ydoc_str(y, n, "embargo");
 
@@ -144,7 +144,7 @@ static int id_valid(const char *s)
 	return 1;
 }
 
-static char *parse_id(struct emb_ydoc *y, yaml_node_t *n)
+static char *parse_id(struct emb_ydoc *y, struct emb_ynode *n)
 {
 	const char *s = emb_ydoc_str(y, n, "id");
 
@@ -158,7 +158,7 @@ static char *parse_id(struct emb_ydoc *y, yaml_node_t *n)
 	return dup_or_oom(y, n, s);
 }
 
-static const struct emb_scheme *parse_scheme(struct emb_ydoc *y, yaml_node_t *n,
+static const struct emb_scheme *parse_scheme(struct emb_ydoc *y, struct emb_ynode *n,
 					     const struct emb_scheme_set *schemes)
 {
 	const char *s = emb_ydoc_str(y, n, "scheme");
@@ -173,7 +173,7 @@ static const struct emb_scheme *parse_scheme(struct emb_ydoc *y, yaml_node_t *n,
 }
 
 /* Level index, or -1 (an error is recorded unless the scheme is unknown). */
-static int parse_level(struct emb_ydoc *y, yaml_node_t *n, const char *key, const struct emb_scheme *sc)
+static int parse_level(struct emb_ydoc *y, struct emb_ynode *n, const char *key, const struct emb_scheme *sc)
 {
 	const char *s = emb_ydoc_str(y, n, key);
 	int idx;
@@ -210,7 +210,7 @@ static int parse_hex256(const char *s, uint8_t out[EMB_SHA256_LEN])
 	return bad ? -1 : 0;
 }
 
-static void parse_sha256s(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor *v)
+static void parse_sha256s(struct emb_ydoc *y, struct emb_ynode *seq, struct emb_vendor *v)
 {
 	int count = emb_ydoc_seq(y, seq, "sha256", 0);
 
@@ -220,7 +220,7 @@ static void parse_sha256s(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 	if (!v->sha256)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 		const char *s;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -236,7 +236,7 @@ static void parse_sha256s(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 	}
 }
 
-static void parse_ports(struct emb_ydoc *y, yaml_node_t *seq, struct emb_connect_rule *r)
+static void parse_ports(struct emb_ydoc *y, struct emb_ynode *seq, struct emb_connect_rule *r)
 {
 	int count = emb_ydoc_seq(y, seq, "ports", 1);
 
@@ -246,7 +246,7 @@ static void parse_ports(struct emb_ydoc *y, yaml_node_t *seq, struct emb_connect
 	if (!r->ports)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 		const char *s, *why = NULL;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -261,7 +261,7 @@ static void parse_ports(struct emb_ydoc *y, yaml_node_t *seq, struct emb_connect
 	}
 }
 
-static unsigned parse_proto(struct emb_ydoc *y, yaml_node_t *n)
+static unsigned parse_proto(struct emb_ydoc *y, struct emb_ynode *n)
 {
 	const char *s = emb_ydoc_str(y, n, "proto");
 
@@ -277,7 +277,7 @@ static unsigned parse_proto(struct emb_ydoc *y, yaml_node_t *n)
 	return 0;
 }
 
-static void parse_cidr(struct emb_ydoc *y, yaml_node_t *n, struct emb_cidr *c)
+static void parse_cidr(struct emb_ydoc *y, struct emb_ynode *n, struct emb_cidr *c)
 {
 	const char *s = emb_ydoc_str(y, n, "cidr"), *why = NULL;
 
@@ -285,7 +285,7 @@ static void parse_cidr(struct emb_ydoc *y, yaml_node_t *n, struct emb_cidr *c)
 		emb_ydoc_err(y, n, "cidr '%s': %s", emb_ydoc_q(y, s), why);
 }
 
-static char *parse_host(struct emb_ydoc *y, yaml_node_t *n)
+static char *parse_host(struct emb_ydoc *y, struct emb_ynode *n)
 {
 	const char *s = emb_ydoc_str(y, n, "host"), *why = NULL;
 
@@ -299,10 +299,10 @@ static char *parse_host(struct emb_ydoc *y, yaml_node_t *n)
 }
 
 /* A connect rule (with_host) or a containment allow rule (cidr only). */
-static void parse_rule(struct emb_ydoc *y, yaml_node_t *map, struct emb_connect_rule *r,
+static void parse_rule(struct emb_ydoc *y, struct emb_ynode *map, struct emb_connect_rule *r,
 		       int with_host)
 {
-	yaml_node_t *vals[C_NKEYS];
+	struct emb_ynode *vals[C_NKEYS];
 
 	r->line = (int)map->start_mark.line + 1;
 	r->proto_mask = EMB_PROTO_ANY;
@@ -324,7 +324,7 @@ static void parse_rule(struct emb_ydoc *y, yaml_node_t *map, struct emb_connect_
 		r->proto_mask = parse_proto(y, vals[C_PROTO]);
 }
 
-static void parse_connect(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor *v)
+static void parse_connect(struct emb_ydoc *y, struct emb_ynode *seq, struct emb_vendor *v)
 {
 	int count = emb_ydoc_seq(y, seq, "connect", 0);
 
@@ -334,7 +334,7 @@ static void parse_connect(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 	if (!v->connect)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 
 		if (item->type != YAML_MAPPING_NODE) {
 			emb_ydoc_err(y, item, "'connect' entries must be mappings");
@@ -345,7 +345,7 @@ static void parse_connect(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendo
 }
 
 /* Items of a list value, 0 when absent, -1 when not a list (already reported). */
-static int count_items(yaml_node_t *n)
+static int count_items(struct emb_ynode *n)
 {
 	if (!n)
 		return 0;
@@ -354,7 +354,7 @@ static int count_items(yaml_node_t *n)
 	return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
-static void parse_globs(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor *v)
+static void parse_globs(struct emb_ydoc *y, struct emb_ynode *seq, struct emb_vendor *v)
 {
 	int count = emb_ydoc_seq(y, seq, "paths", 0);
 
@@ -364,7 +364,7 @@ static void parse_globs(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor 
 	if (!v->paths)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 		const char *s, *why = NULL;
 
 		if (item->type != YAML_SCALAR_NODE) {
@@ -379,9 +379,9 @@ static void parse_globs(struct emb_ydoc *y, yaml_node_t *seq, struct emb_vendor 
 	}
 }
 
-static void parse_vendor(struct emb_ydoc *y, yaml_node_t *map, struct emb_vendor *v)
+static void parse_vendor(struct emb_ydoc *y, struct emb_ynode *map, struct emb_vendor *v)
 {
-	yaml_node_t *vals[V_NKEYS];
+	struct emb_ynode *vals[V_NKEYS];
 	int n_sha, n_conn, n_paths;
 
 	emb_ydoc_map(y, map, vendor_keys, V_NKEYS, BIT(V_NAME), 0, vals);
@@ -406,7 +406,7 @@ static void parse_vendor(struct emb_ydoc *y, yaml_node_t *map, struct emb_vendor
 		emb_ydoc_err(y, map, "vendor bans nothing: give sha256, paths or connect");
 }
 
-static void parse_vendors(struct emb_ydoc *y, yaml_node_t *seq, struct emb_policy *p)
+static void parse_vendors(struct emb_ydoc *y, struct emb_ynode *seq, struct emb_policy *p)
 {
 	int count = emb_ydoc_seq(y, seq, "vendors", 1);
 
@@ -416,7 +416,7 @@ static void parse_vendors(struct emb_ydoc *y, yaml_node_t *seq, struct emb_polic
 	if (!p->vendors)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, seq, i);
+		struct emb_ynode *item = emb_ydoc_item(y, seq, i);
 
 		if (item->type != YAML_MAPPING_NODE) {
 			emb_ydoc_err(y, item, "'vendors' entries must be mappings");
@@ -426,7 +426,7 @@ static void parse_vendors(struct emb_ydoc *y, yaml_node_t *seq, struct emb_polic
 	}
 }
 
-static void parse_levels(struct emb_ydoc *y, yaml_node_t **vals, const struct emb_scheme *sc,
+static void parse_levels(struct emb_ydoc *y, struct emb_ynode **vals, const struct emb_scheme *sc,
 			 struct emb_policy *p)
 {
 	p->enforce = -1;
@@ -495,7 +495,7 @@ static time_t parse_instant(const char *s, int *real)
  * taken as midnight UTC; or YYYY-MM-DDTHH:MM:SSZ for a deadline at a given
  * UTC time. Instants at or before the epoch mean "already".
  */
-static void parse_enforce_from(struct emb_ydoc *y, yaml_node_t *n, struct emb_policy *p)
+static void parse_enforce_from(struct emb_ydoc *y, struct emb_ynode *n, struct emb_policy *p)
 {
 	const char *s = emb_ydoc_str(y, n, "enforce_from");
 	time_t t;
@@ -515,9 +515,9 @@ static void parse_enforce_from(struct emb_ydoc *y, yaml_node_t *n, struct emb_po
 	p->enforce_from = t > 0 ? t : 0;
 }
 
-static void parse_contain(struct emb_ydoc *y, yaml_node_t *map, struct emb_policy *p)
+static void parse_contain(struct emb_ydoc *y, struct emb_ynode *map, struct emb_policy *p)
 {
-	yaml_node_t *vals[CT_NKEYS];
+	struct emb_ynode *vals[CT_NKEYS];
 	int count;
 
 	if (map->type != YAML_MAPPING_NODE) {
@@ -535,7 +535,7 @@ static void parse_contain(struct emb_ydoc *y, yaml_node_t *map, struct emb_polic
 	if (!p->allow)
 		return;
 	for (int i = 0; i < count; i++) {
-		yaml_node_t *item = emb_ydoc_item(y, vals[CT_ALLOW], i);
+		struct emb_ynode *item = emb_ydoc_item(y, vals[CT_ALLOW], i);
 
 		if (item->type != YAML_MAPPING_NODE) {
 			emb_ydoc_err(y, item, "'allow' entries must be mappings");
@@ -546,12 +546,12 @@ static void parse_contain(struct emb_ydoc *y, yaml_node_t *map, struct emb_polic
 }
 
 /* The key node of name in a mapping, or NULL. */
-static yaml_node_t *key_node(struct emb_ydoc *y, yaml_node_t *map, const char *name)
+static struct emb_ynode *key_node(struct emb_ydoc *y, struct emb_ynode *map, const char *name)
 {
 	yaml_node_pair_t *pair;
 
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = emb_ydoc_node(y, pair->key);
+		struct emb_ynode *k = emb_ydoc_node(y, pair->key);
 
 		if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, name))
 			return k;
@@ -559,7 +559,7 @@ static yaml_node_t *key_node(struct emb_ydoc *y, yaml_node_t *map, const char *n
 	return NULL;
 }
 
-static void parse_vendor_policy(struct emb_ydoc *y, yaml_node_t **vals,
+static void parse_vendor_policy(struct emb_ydoc *y, struct emb_ynode **vals,
 				const struct emb_scheme_set *schemes, struct emb_policy *p)
 {
 	const struct emb_scheme *sc = NULL;
@@ -575,7 +575,7 @@ static void parse_vendor_policy(struct emb_ydoc *y, yaml_node_t **vals,
 		parse_vendors(y, vals[P_VENDORS], p);
 }
 
-static void parse_contain_policy(struct emb_ydoc *y, yaml_node_t *root, yaml_node_t **vals,
+static void parse_contain_policy(struct emb_ydoc *y, struct emb_ynode *root, struct emb_ynode **vals,
 				 struct emb_policy *p)
 {
 	for (int i = 0; i < P_NKEYS; i++)
@@ -585,10 +585,10 @@ static void parse_contain_policy(struct emb_ydoc *y, yaml_node_t *root, yaml_nod
 	parse_contain(y, vals[P_CONTAIN], p);
 }
 
-static void parse_policy(struct emb_ydoc *y, yaml_node_t *root, const struct emb_scheme_set *schemes,
+static void parse_policy(struct emb_ydoc *y, struct emb_ynode *root, const struct emb_scheme_set *schemes,
 			 struct emb_policy *p)
 {
-	yaml_node_t *vals[P_NKEYS];
+	struct emb_ynode *vals[P_NKEYS];
 
 	if (root->type != YAML_MAPPING_NODE) {
 		emb_ydoc_err(y, root, "policy must be a mapping");
@@ -619,7 +619,7 @@ int emb_policy_parse_buf_for(const char *name, const char *buf, size_t len,
 {
 	struct emb_policy p = { .enforce = -1, .audit = -1 };
 	struct emb_ydoc *y;
-	yaml_node_t *root;
+	struct emb_ynode *root;
 
 	memset(out, 0, sizeof(*out));
 	if (len > EMB_YAML_MAX_BYTES) {

@@ -34,9 +34,16 @@ struct ydoc_str {
 	char s[];
 };
 
+/*
+ * The document: compact nodes in one array (node id i is nodes[i - 1]).
+ * yaml_document_t would copy every scalar, validate it as UTF-8 again,
+ * strdup a default tag for it and keep 96 bytes a node: two thirds of
+ * the parse of a 200,000-digest policy.
+ */
 struct emb_ydoc {
 	const char *file;
-	yaml_document_t doc;
+	struct emb_ynode *nodes;
+	size_t n_nodes, cap_nodes;
 	int have_doc;
 	struct ydoc_err *errs;
 	size_t n_errs;
@@ -78,7 +85,7 @@ void emb_ydoc_err_at(struct emb_ydoc *y, int line, int col, const char *fmt, ...
 }
 
 /* At the node's first character; libyaml marks are 0-based. */
-void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+void emb_ydoc_err(struct emb_ydoc *y, const struct emb_ynode *n, const char *fmt, ...)
 {
 	int line = n ? (int)n->start_mark.line + 1 : 1;
 	int col = n ? (int)n->start_mark.column + 1 : 1;
@@ -160,33 +167,122 @@ struct ydoc_frame {
 	int id, key;
 };
 
-/* The node just added for ev: its marks, and its place in the parent. */
-static int ydoc_attach(struct emb_ydoc *y, struct ydoc_frame *parent, int id,
-		       const yaml_event_t *ev)
+/* Room for one more of n elements of size at *v with capacity *cap. */
+static int ydoc_grow(void **v, size_t *cap, size_t n, size_t size, size_t first)
 {
-	yaml_node_t *n = yaml_document_get_node(&y->doc, id);
+	size_t want = *cap ? *cap * 2 : first;
+	void *grown;
 
-	if (!n)
+	if (n < *cap)
 		return 0;
-	n->start_mark = ev->start_mark;
-	n->end_mark = ev->end_mark;
+	grown = realloc(*v, want * size);
+	if (!grown)
+		return -1;
+	*v = grown;
+	*cap = want;
+	return 0;
+}
+
+/* A new node of type t at ev; its id, or 0 when out of memory. */
+static int ydoc_add(struct emb_ydoc *y, yaml_node_type_t t, const yaml_event_t *ev)
+{
+	struct emb_ynode *n;
+
+	if (y->n_nodes >= INT32_MAX ||
+	    ydoc_grow((void **)&y->nodes, &y->cap_nodes, y->n_nodes, sizeof(*n), 64))
+		return 0;
+	n = &y->nodes[y->n_nodes++];
+	memset(n, 0, sizeof(*n));
+	n->type = t;
+	n->start_mark.line = (uint32_t)ev->start_mark.line;
+	n->start_mark.column = (uint32_t)ev->start_mark.column;
+	return (int)y->n_nodes;
+}
+
+/* Append to a sequence's items or a mapping's pairs. */
+static int ydoc_push_item(struct emb_ynode *seq, int id)
+{
+	size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	void *v = seq->data.sequence.items.start;
+
+	if (ydoc_grow(&v, &seq->data.sequence.cap, n, sizeof(yaml_node_item_t), 4))
+		return 0;
+	seq->data.sequence.items.start = v;
+	seq->data.sequence.items.top = seq->data.sequence.items.start + n + 1;
+	seq->data.sequence.items.start[n] = id;
+	return 1;
+}
+
+static int ydoc_push_pair(struct emb_ynode *map, int key, int value)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	void *v = map->data.mapping.pairs.start;
+
+	if (ydoc_grow(&v, &map->data.mapping.cap, n, sizeof(yaml_node_pair_t), 4))
+		return 0;
+	map->data.mapping.pairs.start = v;
+	map->data.mapping.pairs.top = map->data.mapping.pairs.start + n + 1;
+	map->data.mapping.pairs.start[n] = (yaml_node_pair_t){ key, value };
+	return 1;
+}
+
+/* The node just added: its place in the parent. */
+static int ydoc_attach(struct emb_ydoc *y, struct ydoc_frame *parent, int id)
+{
+	struct emb_ynode *p;
+
 	if (!parent)
 		return 1; /* the root: the first node added */
-	if (yaml_document_get_node(&y->doc, parent->id)->type == YAML_SEQUENCE_NODE)
-		return yaml_document_append_sequence_item(&y->doc, parent->id, id);
+	p = &y->nodes[parent->id - 1];
+	if (p->type == YAML_SEQUENCE_NODE)
+		return ydoc_push_item(p, id);
 	if (!parent->key) {
 		parent->key = id;
 		return 1;
 	}
-	id = yaml_document_append_mapping_pair(&y->doc, parent->id, parent->key, id);
+	id = ydoc_push_pair(p, parent->key, id);
 	parent->key = 0;
 	return id;
 }
 
-/* An explicit tag, or NULL for the default one (as yaml_parser_load). */
-static yaml_char_t *ydoc_tag(yaml_char_t *tag)
+static void ydoc_free_nodes(struct emb_ydoc *y)
 {
-	return tag && strcmp((const char *)tag, "!") ? tag : NULL;
+	for (size_t i = 0; i < y->n_nodes; i++) {
+		struct emb_ynode *n = &y->nodes[i];
+
+		if (n->type == YAML_SCALAR_NODE)
+			free(n->data.scalar.value);
+		else if (n->type == YAML_SEQUENCE_NODE)
+			free(n->data.sequence.items.start);
+		else if (n->type == YAML_MAPPING_NODE)
+			free(n->data.mapping.pairs.start);
+	}
+	free(y->nodes);
+	y->nodes = NULL;
+	y->n_nodes = y->cap_nodes = 0;
+	y->have_doc = 0;
+}
+
+static size_t count_byte(const char *buf, size_t len, char c)
+{
+	size_t n = 0;
+
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, c, (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/*
+ * Room for about as many nodes as the text will make, so the node array is
+ * not copied as it grows: block YAML makes a node a line ("- x"), two more
+ * a colon ("- key: value"). Only a guess (flow style makes more).
+ */
+static void ydoc_presize(struct emb_ydoc *y, const char *buf, size_t len)
+{
+	size_t guess = 16 + count_byte(buf, len, '\n') + 2 * count_byte(buf, len, ':');
+
+	y->nodes = malloc(guess * sizeof(*y->nodes));
+	y->cap_nodes = y->nodes ? guess : 0;
 }
 
 /*
@@ -208,6 +304,7 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 		y->oom = 1;
 		return;
 	}
+	ydoc_presize(y, buf, len);
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	while (!done) {
 		int id = 0, push = 0;
@@ -225,9 +322,6 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 			if (++docs > 1) {
 				ydoc_err_mark(y, &ev.start_mark, "multiple documents are not allowed");
 				done = -1;
-			} else if (!yaml_document_initialize(&y->doc, NULL, NULL, NULL, 1, 1)) {
-				y->oom = 1;
-				done = -1;
 			} else {
 				y->have_doc = 1;
 			}
@@ -237,12 +331,16 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 			done = -1;
 			break;
 		case YAML_SCALAR_EVENT:
-			id = yaml_document_add_scalar(&y->doc, ydoc_tag(ev.data.scalar.tag),
-						      ev.data.scalar.value,
-						      (int)ev.data.scalar.length,
-						      ev.data.scalar.style);
-			if (!id)
+			id = ydoc_add(y, YAML_SCALAR_NODE, &ev);
+			if (!id) {
 				done = -1;
+				break;
+			}
+			/* The event's text becomes the node's: no copy. */
+			y->nodes[id - 1].data.scalar.value = ev.data.scalar.value;
+			y->nodes[id - 1].data.scalar.length = (uint32_t)ev.data.scalar.length;
+			y->nodes[id - 1].data.scalar.style = ev.data.scalar.style;
+			ev.data.scalar.value = NULL;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
@@ -251,13 +349,9 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 				done = -1;
 				break;
 			}
-			id = ev.type == YAML_SEQUENCE_START_EVENT ?
-				     yaml_document_add_sequence(&y->doc,
-								ydoc_tag(ev.data.sequence_start.tag),
-								ev.data.sequence_start.style) :
-				     yaml_document_add_mapping(&y->doc,
-							       ydoc_tag(ev.data.mapping_start.tag),
-							       ev.data.mapping_start.style);
+			id = ydoc_add(y, ev.type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_NODE :
+										YAML_MAPPING_NODE,
+				      &ev);
 			push = 1;
 			if (!id)
 				done = -1;
@@ -265,24 +359,21 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			depth--;
-			yaml_document_get_node(&y->doc, stack[depth].id)->end_mark = ev.end_mark;
 			break;
 		default:
 			break;
 		}
-		if (id && !ydoc_attach(y, depth ? &stack[depth - 1] : NULL, id, &ev))
+		if (id && !ydoc_attach(y, depth ? &stack[depth - 1] : NULL, id))
 			done = -1;
 		if (id && push && done >= 0)
 			stack[depth++] = (struct ydoc_frame){ id, 0 };
-		/* Out of memory in libyaml's document calls: nothing else reported it. */
+		/* Out of memory building the document: nothing else reported it. */
 		if (done < 0 && !y->n_total && !y->oom)
 			y->oom = 1;
 		yaml_event_delete(&ev);
 	}
-	if (done < 0 && y->have_doc) {
-		yaml_document_delete(&y->doc);
-		y->have_doc = 0;
-	}
+	if (done < 0)
+		ydoc_free_nodes(y);
 	yaml_parser_delete(&p);
 }
 
@@ -304,14 +395,14 @@ struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, st
 	return y;
 }
 
-yaml_node_t *emb_ydoc_root(struct emb_ydoc *y)
+struct emb_ynode *emb_ydoc_root(struct emb_ydoc *y)
 {
-	return y->have_doc ? yaml_document_get_root_node(&y->doc) : NULL;
+	return y->have_doc && y->n_nodes ? &y->nodes[0] : NULL;
 }
 
-yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id)
+struct emb_ynode *emb_ydoc_node(struct emb_ydoc *y, int id)
 {
-	return yaml_document_get_node(&y->doc, id);
+	return id > 0 && (size_t)id <= y->n_nodes ? &y->nodes[id - 1] : NULL;
 }
 
 static int ydoc_err_cmp(const void *a, const void *b)
@@ -347,8 +438,7 @@ size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag)
 		free(y->strs);
 		y->strs = next;
 	}
-	if (y->have_doc)
-		yaml_document_delete(&y->doc);
+	ydoc_free_nodes(y);
 	free(y);
 	return n;
 }
@@ -367,14 +457,14 @@ static int key_index(const char *const *names, size_t n, const char *key)
  * ("later", still stored in vals) are errors at the key; missing required
  * keys are errors at the mapping.
  */
-void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
-		  unsigned required, unsigned later, yaml_node_t **vals)
+void emb_ydoc_map(struct emb_ydoc *y, struct emb_ynode *map, const char *const *names, size_t n,
+		  unsigned required, unsigned later, struct emb_ynode **vals)
 {
 	yaml_node_pair_t *pair;
 
 	memset(vals, 0, n * sizeof(*vals));
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = emb_ydoc_node(y, pair->key);
+		struct emb_ynode *k = emb_ydoc_node(y, pair->key);
 		const char *key;
 		int idx;
 
@@ -402,7 +492,7 @@ void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names
 }
 
 /* The text of a scalar value, or NULL (error recorded). */
-const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key)
+const char *emb_ydoc_str(struct emb_ydoc *y, struct emb_ynode *n, const char *key)
 {
 	const char *s;
 
@@ -418,7 +508,7 @@ const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key)
 	return s;
 }
 
-int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty)
+int emb_ydoc_seq(struct emb_ydoc *y, struct emb_ynode *n, const char *key, int nonempty)
 {
 	int count;
 
@@ -434,7 +524,7 @@ int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonemp
 	return count;
 }
 
-yaml_node_t *emb_ydoc_item(struct emb_ydoc *y, yaml_node_t *seq, int i)
+struct emb_ynode *emb_ydoc_item(struct emb_ydoc *y, struct emb_ynode *seq, int i)
 {
 	return emb_ydoc_node(y, seq->data.sequence.items.start[i]);
 }

@@ -9,6 +9,7 @@
 #define EMBARGO_YDOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <yaml.h>
 
 #include "diag.h"
@@ -19,18 +20,49 @@
 struct emb_ydoc;
 
 /*
+ * A node of a loaded document: libyaml's node kinds and field names, at
+ * 40 bytes instead of yaml_node_t's 96 (a 200,000-digest policy has as
+ * many nodes). Items and pairs hold node ids (see emb_ydoc_node()).
+ */
+struct emb_ynode {
+	yaml_node_type_t type;
+	struct {
+		uint32_t line, column; /* 0-based, as libyaml's marks */
+	} start_mark;
+	union {
+		struct {
+			yaml_char_t *value;
+			uint32_t length;
+			yaml_scalar_style_t style;
+		} scalar;
+		struct {
+			struct {
+				yaml_node_item_t *start, *top;
+			} items;
+			size_t cap;
+		} sequence;
+		struct {
+			struct {
+				yaml_node_pair_t *start, *top;
+			} pairs;
+			size_t cap;
+		} mapping;
+	} data;
+};
+
+/*
  * Parse buf. Returns NULL only when out of memory (reported in diag).
  * Otherwise the root is NULL for an empty stream or when errors were
  * recorded (see emb_ydoc_nerr). file names the input in messages.
  */
 struct emb_ydoc *emb_ydoc_load(const char *file, const char *buf, size_t len, struct emb_diag *diag);
-yaml_node_t *emb_ydoc_root(struct emb_ydoc *y);
-yaml_node_t *emb_ydoc_node(struct emb_ydoc *y, int id);
+struct emb_ynode *emb_ydoc_root(struct emb_ydoc *y);
+struct emb_ynode *emb_ydoc_node(struct emb_ydoc *y, int id);
 
 /* Record an error at a 1-based line and column, or at node n's start. */
 void emb_ydoc_err_at(struct emb_ydoc *y, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void emb_ydoc_err(struct emb_ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+void emb_ydoc_err(struct emb_ydoc *y, const struct emb_ynode *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Errors recorded so far (out of memory counts as one). */
 size_t emb_ydoc_nerr(const struct emb_ydoc *y);
@@ -45,14 +77,14 @@ const char *emb_ydoc_q(struct emb_ydoc *y, const char *s);
  * keys (bits of "later", still stored in vals) are errors at the key;
  * missing required keys are errors at the mapping.
  */
-void emb_ydoc_map(struct emb_ydoc *y, yaml_node_t *map, const char *const *names, size_t n,
-		  unsigned required, unsigned later, yaml_node_t **vals);
+void emb_ydoc_map(struct emb_ydoc *y, struct emb_ynode *map, const char *const *names, size_t n,
+		  unsigned required, unsigned later, struct emb_ynode **vals);
 /* The text of a scalar value (no NUL inside), or NULL (error recorded). */
-const char *emb_ydoc_str(struct emb_ydoc *y, yaml_node_t *n, const char *key);
+const char *emb_ydoc_str(struct emb_ydoc *y, struct emb_ynode *n, const char *key);
 /* Number of items of a sequence value, or -1 (error recorded). */
-int emb_ydoc_seq(struct emb_ydoc *y, yaml_node_t *n, const char *key, int nonempty);
+int emb_ydoc_seq(struct emb_ydoc *y, struct emb_ynode *n, const char *key, int nonempty);
 /* Item i of a sequence node (0 <= i < emb_ydoc_seq()). */
-yaml_node_t *emb_ydoc_item(struct emb_ydoc *y, yaml_node_t *seq, int i);
+struct emb_ynode *emb_ydoc_item(struct emb_ydoc *y, struct emb_ynode *seq, int i);
 
 /* Move the errors, sorted by position, to diag; free y. Returns the count. */
 size_t emb_ydoc_finish(struct emb_ydoc *y, struct emb_diag *diag);
