@@ -684,23 +684,39 @@ int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
 	return put(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), what);
 }
 
+/*
+ * Entries k[0..n), v[0..n) through bpf_map_update_batch; the count written
+ * before a batch failed. A failed call's count is not reliable (a kernel
+ * without batch ops on the map leaves it untouched): the caller goes on
+ * one by one from there, rewriting a few at worst.
+ */
+static uint32_t put_batch(struct bpf_map *m, const void *k, size_t klen, const void *v,
+			  size_t vlen, uint32_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
+	int fd = bpf_map__fd(m);
+	uint32_t done = 0;
+
+	while (done < n) {
+		uint32_t count = n - done;
+
+		if (bpf_map_update_batch(fd, (const char *)k + done * klen,
+					 (const char *)v + done * vlen, &count, &o) ||
+		    !count)
+			break;
+		done += count;
+	}
+	return done;
+}
+
 int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
 			  const struct emb_inode_val *v, uint32_t n)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
-	uint32_t done = 0, count;
-	int fd = bpf_map__fd(l->skel->maps.emb_inodes);
-	int err = 0;
-
-	while (done < n && !err) {
-		count = n - done;
-		err = bpf_map_update_batch(fd, k + done, v + done, &count, &o);
-		done += count;
-	}
-	if (err)
-		fprintf(stderr, "embargo: writing %u inodes to map emb_inodes (%u written): %s\n", n,
-			done, strerror(-err));
-	return err;
+	for (uint32_t i = put_batch(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), n);
+	     i < n; i++)
+		if (emb_loader_put_inode(l, &k[i], &v[i]))
+			return -1;
+	return 0;
 }
 
 int emb_loader_set_config(struct emb_loader *l, const struct emb_config *c)
@@ -743,6 +759,26 @@ int emb_loader_put_net6(struct emb_loader *l, const struct emb_lpm6_key *k,
 			      k->addr[i], k->addr[i + 1]);
 	snprintf(what + n, sizeof(what) - (size_t)n, "/%u", k->prefixlen);
 	return put(l->skel->maps.emb_net6, k, sizeof(*k), v, sizeof(*v), what);
+}
+
+int emb_loader_put_net4s(struct emb_loader *l, const struct emb_lpm4_key *k,
+			 const struct emb_net_value *v, uint32_t n)
+{
+	for (uint32_t i = put_batch(l->skel->maps.emb_net4, k, sizeof(*k), v, sizeof(*v), n);
+	     i < n; i++)
+		if (emb_loader_put_net4(l, &k[i], &v[i]))
+			return -1;
+	return 0;
+}
+
+int emb_loader_put_net6s(struct emb_loader *l, const struct emb_lpm6_key *k,
+			 const struct emb_net_value *v, uint32_t n)
+{
+	for (uint32_t i = put_batch(l->skel->maps.emb_net6, k, sizeof(*k), v, sizeof(*v), n);
+	     i < n; i++)
+		if (emb_loader_put_net6(l, &k[i], &v[i]))
+			return -1;
+	return 0;
 }
 
 /* Deletes for reloads. A key already gone is not an error. */

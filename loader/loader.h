@@ -88,9 +88,15 @@ int emb_loader_sweep_net(struct emb_loader *l, const void *keep4, size_t n4, siz
 /* Map writes: each failure is printed with the map and the key. */
 int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
 			 const struct emb_inode_val *v);
-/* n entries at once (bpf_map_update_batch): the start-up cache load. */
+/* n entries at once (bpf_map_update_batch; one by one where the kernel
+ * has no batch ops for the map, or from a batch that failed, so a failure
+ * is printed with its key): the start-up cache load, policy prefixes. */
 int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
 			  const struct emb_inode_val *v, uint32_t n);
+int emb_loader_put_net4s(struct emb_loader *l, const struct emb_lpm4_key *k,
+			 const struct emb_net_value *v, uint32_t n);
+int emb_loader_put_net6s(struct emb_loader *l, const struct emb_lpm6_key *k,
+			 const struct emb_net_value *v, uint32_t n);
 /* emb_config[0]: unverified mode, agent tgid, heartbeat. */
 int emb_loader_set_config(struct emb_loader *l, const struct emb_config *c);
 /* emb_scope[0] = the --cgroup: where unverified files are acted on. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* agent_policy.c - the agent's policy: load, compile, refuse loudly. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "agent_int.h"
 
@@ -26,15 +27,44 @@ int agent_policy_load(struct agent *a)
 	return err;
 }
 
+/* Prefixes written per bpf_map_update_batch call: keys and values are
+ * gathered from the compiled entries into a buffer that stays in cache. */
+#define NET_BATCH 1024
+
+struct net_batch {
+	struct emb_lpm4_key k4[NET_BATCH];
+	struct emb_lpm6_key k6[NET_BATCH];
+	struct emb_net_value v[NET_BATCH];
+};
+
 int agent_policy_fill_net(struct agent *a)
 {
 	const struct emb_compiled *c = &a->pol.compiled;
+	struct net_batch *b = malloc(sizeof(*b));
+	int err = 0;
 
-	for (size_t i = 0; i < c->n_net4; i++)
-		if (emb_loader_put_net4(a->loader, &c->net4[i].key, &c->net4[i].value))
-			return -1;
-	for (size_t i = 0; i < c->n_net6; i++)
-		if (emb_loader_put_net6(a->loader, &c->net6[i].key, &c->net6[i].value))
-			return -1;
-	return 0;
+	if (!b) {
+		fprintf(stderr, "embargo: out of memory writing the policy's prefixes\n");
+		return -1;
+	}
+	for (size_t at = 0; at < c->n_net4 && !err; at += NET_BATCH) {
+		uint32_t n = (uint32_t)(c->n_net4 - at < NET_BATCH ? c->n_net4 - at : NET_BATCH);
+
+		for (uint32_t i = 0; i < n; i++) {
+			b->k4[i] = c->net4[at + i].key;
+			b->v[i] = c->net4[at + i].value;
+		}
+		err = emb_loader_put_net4s(a->loader, b->k4, b->v, n);
+	}
+	for (size_t at = 0; at < c->n_net6 && !err; at += NET_BATCH) {
+		uint32_t n = (uint32_t)(c->n_net6 - at < NET_BATCH ? c->n_net6 - at : NET_BATCH);
+
+		for (uint32_t i = 0; i < n; i++) {
+			b->k6[i] = c->net6[at + i].key;
+			b->v[i] = c->net6[at + i].value;
+		}
+		err = emb_loader_put_net6s(a->loader, b->k6, b->v, n);
+	}
+	free(b);
+	return err ? -1 : 0;
 }

@@ -8,15 +8,12 @@
  * rather than stopping at the first one.
  */
 #include "policy.h"
-#include "sign.h"
 
 #include "embargo_abi.h"
-#include "namelist.h"
 #include "pathglob.h"
 #include "ydoc.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -702,183 +699,6 @@ void emb_policy_free(struct emb_policy *p)
 	free(p->reference);
 	free(p->scheme);
 	memset(p, 0, sizeof(*p));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Policy sets                                                                */
-/* ------------------------------------------------------------------------ */
-
-static int is_policy_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return name[0] != '.' && len > 5 && !strcmp(name + len - 5, ".yaml");
-}
-
-static int push_name(char ***names, size_t *n, const char *dir, const char *name)
-{
-	size_t dlen = strlen(dir);
-	const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
-	char **grown, *path;
-
-	if (asprintf(&path, "%s%s%s", dir, sep, name) < 0)
-		return -1;
-	grown = realloc(*names, (*n + 1) * sizeof(**names));
-	if (!grown) {
-		free(path);
-		return -1;
-	}
-	*names = grown;
-	(*names)[(*n)++] = path;
-	return 0;
-}
-
-/* Paths of dir's *.yaml files, sorted by name. */
-static int list_policy_dir(const char *dir, char ***names, size_t *n, struct emb_diag *diag)
-{
-	struct dirent *de;
-	DIR *d;
-	int rc = -1;
-
-	*names = NULL;
-	*n = 0;
-	d = opendir(dir);
-	if (!d) {
-		emb_diag_add(diag, "%s: cannot open policy directory: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (errno = 0; (de = readdir(d)); errno = 0) {
-		if (is_policy_name(de->d_name) && push_name(names, n, dir, de->d_name)) {
-			emb_diag_add(diag, "%s: out of memory", dir);
-			goto out;
-		}
-	}
-	if (errno) {
-		emb_diag_add(diag, "%s: cannot read policy directory: %s", dir, strerror(errno));
-		goto out;
-	}
-	emb_names_sort(*names, *n);
-	rc = 0;
-out:
-	closedir(d);
-	if (rc) {
-		emb_names_free(*names, *n);
-		*names = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
-static int check_unique_id(const struct emb_policy_set *set, const struct emb_policy *p,
-			   struct emb_diag *diag)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		if (!strcmp(set->policies[i].id, p->id)) {
-			emb_diag_add(diag, "%s: duplicate policy id '%s' (also in %s)", p->file, p->id,
-				     set->policies[i].file);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Read once; verify those very bytes when a keyring is given; parse them. */
-static int set_add_file(struct emb_policy_set *set, const struct emb_scheme_set *schemes,
-			const struct emb_keyring *kr, const char *path, struct emb_diag *diag)
-{
-	struct emb_policy *p = &set->policies[set->n];
-	char *buf;
-	size_t len;
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	if (emb_ydoc_read_file(path, "policy", 0, &buf, &len, diag))
-		return -1;
-	rc = kr ? emb_sig_verify_with(kr, path, buf, len, NULL, diag) : 0;
-	if (!rc)
-		rc = emb_policy_parse_buf_for(path, buf, len, schemes, p, diag);
-	free(buf);
-	if (rc)
-		return -1;
-	rc = check_unique_id(set, p, diag);
-	set->n++;
-	return rc;
-}
-
-/* The keyring for a host that requires signed policies, else none. */
-static int set_keyring(const struct emb_host *host, const char *keys_dir, struct emb_keyring *kr,
-		       int *have, struct emb_diag *diag)
-{
-	*have = 0;
-	if (!host || !host->require_signed)
-		return 0;
-	if (!keys_dir) {
-		emb_diag_add(diag, "require_signed is set but no keys directory is given");
-		return -1;
-	}
-	if (emb_keyring_load(kr, keys_dir, diag, NULL))
-		return -1;
-	*have = 1;
-	return 0;
-}
-
-int emb_policy_set_load_signed(struct emb_policy_set *set, const struct emb_host *host,
-			       const char *keys_dir, const char *const *files, size_t n_files,
-			       const char *dir, struct emb_diag *diag)
-{
-	const struct emb_scheme_set *schemes = host ? &host->schemes : NULL;
-	struct emb_keyring kr = { 0 };
-	char **names = NULL;
-	size_t n_names = 0;
-	int failed = 0, have_kr;
-
-	memset(set, 0, sizeof(*set));
-	if (set_keyring(host, keys_dir, &kr, &have_kr, diag))
-		return -1;
-	if (dir && list_policy_dir(dir, &names, &n_names, diag))
-		failed = 1;
-	set->policies = calloc(n_files + n_names + 1, sizeof(*set->policies));
-	if (!set->policies) {
-		emb_diag_add(diag, "out of memory loading policies");
-		failed = 1;
-		goto out;
-	}
-	for (size_t i = 0; i < n_files; i++)
-		failed |= !!set_add_file(set, schemes, have_kr ? &kr : NULL, files[i], diag);
-	for (size_t i = 0; i < n_names; i++)
-		failed |= !!set_add_file(set, schemes, have_kr ? &kr : NULL, names[i], diag);
-out:
-	emb_names_free(names, n_names);
-	if (have_kr)
-		emb_keyring_free(&kr);
-	if (failed) {
-		emb_policy_set_free(set);
-		return -1;
-	}
-	return 0;
-}
-
-int emb_policy_set_load_for(struct emb_policy_set *set, const struct emb_host *host,
-			    const char *const *files, size_t n_files, const char *dir,
-			    struct emb_diag *diag)
-{
-	return emb_policy_set_load_signed(set, host, NULL, files, n_files, dir, diag);
-}
-
-int emb_policy_set_load(struct emb_policy_set *set, const char *const *files, size_t n_files,
-			const char *dir, struct emb_diag *diag)
-{
-	return emb_policy_set_load_for(set, NULL, files, n_files, dir, diag);
-}
-
-void emb_policy_set_free(struct emb_policy_set *set)
-{
-	if (!set)
-		return;
-	for (size_t i = 0; i < set->n; i++)
-		emb_policy_free(&set->policies[i]);
-	free(set->policies);
-	memset(set, 0, sizeof(*set));
 }
 
 /* ------------------------------------------------------------------------ */

@@ -40,10 +40,20 @@ struct ydoc_str {
  * strdup a default tag for it and keep 96 bytes a node: two thirds of
  * the parse of a 200,000-digest policy.
  */
+/* Scalar text, packed: freed with the document, not one by one. */
+struct ydoc_block {
+	struct ydoc_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define YDOC_BLOCK_SIZE (256u << 10)
+
 struct emb_ydoc {
 	const char *file;
 	struct emb_ynode *nodes;
 	size_t n_nodes, cap_nodes;
+	struct ydoc_block *text;
 	int have_doc;
 	struct ydoc_err *errs;
 	size_t n_errs;
@@ -183,6 +193,28 @@ static int ydoc_grow(void **v, size_t *cap, size_t n, size_t size, size_t first)
 	return 0;
 }
 
+/* A copy of s[0..len) and a NUL in the document's text blocks. */
+static yaml_char_t *ydoc_text(struct emb_ydoc *y, const yaml_char_t *s, size_t len)
+{
+	struct ydoc_block *b = y->text;
+	yaml_char_t *out;
+
+	if (!b || b->cap - b->used < len + 1) {
+		size_t cap = len + 1 > YDOC_BLOCK_SIZE ? len + 1 : YDOC_BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		*b = (struct ydoc_block){ .next = y->text, .cap = cap };
+		y->text = b;
+	}
+	out = (yaml_char_t *)b->data + b->used;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	b->used += len + 1;
+	return out;
+}
+
 /* A new node of type t at ev; its id, or 0 when out of memory. */
 static int ydoc_add(struct emb_ydoc *y, yaml_node_type_t t, const yaml_event_t *ev)
 {
@@ -250,12 +282,16 @@ static void ydoc_free_nodes(struct emb_ydoc *y)
 	for (size_t i = 0; i < y->n_nodes; i++) {
 		struct emb_ynode *n = &y->nodes[i];
 
-		if (n->type == YAML_SCALAR_NODE)
-			free(n->data.scalar.value);
-		else if (n->type == YAML_SEQUENCE_NODE)
+		if (n->type == YAML_SEQUENCE_NODE)
 			free(n->data.sequence.items.start);
 		else if (n->type == YAML_MAPPING_NODE)
 			free(n->data.mapping.pairs.start);
+	}
+	while (y->text) {
+		struct ydoc_block *next = y->text->next;
+
+		free(y->text);
+		y->text = next;
 	}
 	free(y->nodes);
 	y->nodes = NULL;
@@ -336,11 +372,15 @@ static void ydoc_compose(struct emb_ydoc *y, const char *buf, size_t len)
 				done = -1;
 				break;
 			}
-			/* The event's text becomes the node's: no copy. */
-			y->nodes[id - 1].data.scalar.value = ev.data.scalar.value;
+			/* Packed, and the event's buffer freed at once by the
+			 * thread that made it: one free per scalar at the end,
+			 * from a shared malloc arena, cost more than the copy. */
+			y->nodes[id - 1].data.scalar.value =
+				ydoc_text(y, ev.data.scalar.value, ev.data.scalar.length);
 			y->nodes[id - 1].data.scalar.length = (uint32_t)ev.data.scalar.length;
 			y->nodes[id - 1].data.scalar.style = ev.data.scalar.style;
-			ev.data.scalar.value = NULL;
+			if (!y->nodes[id - 1].data.scalar.value)
+				done = -1;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
