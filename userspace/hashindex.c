@@ -344,9 +344,10 @@ static void report_file(struct scan *s, const struct emb_file_hash *fh, uint64_t
 		s->stats.bytes += nbytes;
 		ret = s->cb(s->ctx, fh);
 	}
-	pthread_mutex_unlock(&s->cb_lock);
+	/* Recorded before the next callback can start: none runs after a stop. */
 	if (ret)
 		scan_stop(s, ret);
+	pthread_mutex_unlock(&s->cb_lock);
 }
 
 static void hash_path(struct worker *w, const char *path)
@@ -502,9 +503,9 @@ static int try_reuse(struct scan *s, const char *path, const struct stat *st)
 	r = r ? r : s->o->reuse(s->ctx, path, st);
 	if (r > 0)
 		s->stats.reused++;
-	pthread_mutex_unlock(&s->cb_lock);
 	if (r < 0)
 		scan_stop(s, r);
+	pthread_mutex_unlock(&s->cb_lock);
 	return r;
 }
 
