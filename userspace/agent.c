@@ -148,6 +148,8 @@ int emb_agent_run(const struct emb_opts *o)
 	 * scan resident for the agent's whole life. */
 	if (!mallopt(M_ARENA_MAX, 1))
 		fprintf(stderr, "embargo: mallopt(M_ARENA_MAX) refused: memory use may be higher\n");
+	else
+		emb_policy_set_parse_threads(1); /* see policy.h */
 	install_signals();
 	/* After SIGHUP is handled: the pid file is how `embargo ban` and
 	 * `embargo contain` ask this agent to reload. */

@@ -120,6 +120,13 @@ int emb_policy_set_load_signed(struct emb_policy_set *set, const struct emb_host
 int emb_policy_set_load(struct emb_policy_set *set, const char *const *files, size_t n_files,
 			const char *dir, struct emb_diag *diag);
 void emb_policy_set_free(struct emb_policy_set *set);
+/*
+ * At most max threads parse a set's files (default: 4, and no more than
+ * the CPUs). Threads only pay when each has a malloc arena: libyaml
+ * allocates several times a scalar, and threads sharing one arena parsed
+ * slower than one thread alone.
+ */
+void emb_policy_set_parse_threads(unsigned max);
 
 /*
  * Host tag. path may be NULL (use default_path, which may be absent: then

@@ -26,6 +26,13 @@
 
 #define EMB_PARSE_THREADS 4
 
+static unsigned parse_threads = EMB_PARSE_THREADS;
+
+void emb_policy_set_parse_threads(unsigned max)
+{
+	parse_threads = max < 1 ? 1 : max > EMB_PARSE_THREADS ? EMB_PARSE_THREADS : max;
+}
+
 static int is_policy_name(const char *name)
 {
 	size_t len = strlen(name);
@@ -145,12 +152,12 @@ static void *load_files(void *arg)
 static void load_all(struct set_load *l)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = l->n < (size_t)(cpus > 1 ? cpus : 1) ? l->n : (size_t)(cpus > 1 ? cpus : 1);
+	size_t want = cpus > 1 ? (size_t)cpus : 1;
 	pthread_t tids[EMB_PARSE_THREADS - 1];
 	size_t started = 0;
 
-	if (want > EMB_PARSE_THREADS)
-		want = EMB_PARSE_THREADS;
+	want = want < parse_threads ? want : parse_threads;
+	want = want < l->n ? want : l->n;
 	/* A thread that cannot start leaves its share to the others. */
 	while (started + 1 < want && !pthread_create(&tids[started], NULL, load_files, l))
 		started++;

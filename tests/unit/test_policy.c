@@ -608,6 +608,35 @@ static void test_set_errors(void **state)
 	emb_diag_free(&d);
 }
 
+/* Files parsed on several threads give the very messages, in the very
+ * order, of one thread: file order, each file's own sorted by place. */
+static void test_set_threads_same_messages(void **state)
+{
+	struct tmpdir *t = *state;
+	struct emb_policy_set set;
+	struct emb_diag one = { 0 }, many = { 0 };
+	char dir[128], name[32];
+
+	snprintf(dir, sizeof(dir), "%s/th", t->path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "p%02d.yaml", i);
+		write_file(dir, name, i % 3 == 0 ? POLICY("dup") :
+				      i % 3 == 1 ? POLICY("ok") "bogus: 1\nworse: 2\n" :
+						   "embargo: 2\n");
+	}
+	emb_policy_set_parse_threads(1);
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, dir, &one), -1);
+	emb_policy_set_parse_threads(4);
+	assert_int_equal(emb_policy_set_load(&set, NULL, 0, dir, &many), -1);
+	assert_true(one.n > 12);
+	assert_int_equal(many.n, one.n);
+	for (size_t i = 0; i < one.n; i++)
+		assert_string_equal(many.msgs[i], one.msgs[i]);
+	emb_diag_free(&one);
+	emb_diag_free(&many);
+}
+
 /* --- modes --------------------------------------------------------------- */
 
 /* 2026-11-23T00:00:00Z */
@@ -936,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test_setup_teardown(test_parse_file, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_set_load, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_set_threads_same_messages, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_set_errors, setup_dir, teardown_dir),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_mode_mismatch),
