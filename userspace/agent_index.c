@@ -42,6 +42,7 @@
 #include "hashindex.h"
 #include "idxevents.h"
 #include "index_db.h"
+#include "namelist.h"
 
 #define HEARTBEAT_MS 1000
 #define PUT_BATCH 4096
@@ -606,20 +607,11 @@ static char **copy_strings(const char *const *a, size_t n, const char *const *b,
 	for (size_t i = 0; i < n + m; i++) {
 		out[i] = strdup(i < n ? a[i] : b[i - n]);
 		if (!out[i]) {
-			while (i--)
-				free(out[i]);
-			free(out);
+			emb_names_free(out, i);
 			return NULL;
 		}
 	}
 	return out;
-}
-
-static void free_strings(char **s, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i]);
-	free(s);
 }
 
 static void index_free(struct agent_index *x)
@@ -631,8 +623,8 @@ static void index_free(struct agent_index *x)
 	if (x->stop_fd >= 0)
 		close(x->stop_fd);
 	emb_idx_close(&x->db);
-	free_strings(x->roots, x->n_roots);
-	free_strings(x->exclude, x->n_exclude);
+	emb_names_free(x->roots, x->n_roots);
+	emb_names_free(x->exclude, x->n_exclude);
 	pthread_mutex_destroy(&x->lock);
 	free(x);
 }

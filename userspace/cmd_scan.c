@@ -26,6 +26,7 @@
 #include "localpolicy.h"
 #include "argtake.h"
 #include "learn.h"
+#include "namelist.h"
 #include "options.h"
 #include "policy.h"
 #include "progress.h"
@@ -241,20 +242,11 @@ static char **absolute_roots(char **roots, int n)
 		abs[i] = roots[i][0] == '/' ? strdup(roots[i]) : realpath(roots[i], NULL);
 		if (!abs[i]) {
 			fprintf(stderr, "embargo scan: %s: %s\n", roots[i], strerror(errno));
-			for (int k = 0; k < i; k++)
-				free(abs[k]);
-			free(abs);
+			emb_names_free(abs, (size_t)i);
 			return NULL;
 		}
 	}
 	return abs;
-}
-
-static void free_roots(char **roots, int n)
-{
-	for (int i = 0; roots && i < n; i++)
-		free(roots[i]);
-	free(roots);
 }
 
 static int run(const struct emb_opts *o, struct scan_ctx *c)
@@ -274,7 +266,7 @@ static int run(const struct emb_opts *o, struct scan_ctx *c)
 	if (!abs)
 		return EXIT_ERROR;
 	if (check_roots(o->args, o->n_args) || load_policies(o, &set, &host)) {
-		free_roots(abs, o->n_args);
+		emb_names_free(abs, (size_t)o->n_args);
 		return EXIT_ERROR;
 	}
 	ro.exclude = emb_sweep_excludes(roots, ro.n_roots, host.exclude, host.n_exclude,
@@ -314,7 +306,7 @@ out:
 	free((void *)ro.exclude);
 	emb_policy_set_free(&set);
 	emb_host_free(&host);
-	free_roots(abs, o->n_args);
+	emb_names_free(abs, (size_t)o->n_args);
 	return rc;
 }
 

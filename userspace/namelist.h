@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* namelist.h - the strings found in a directory (policy files, keys):
- * sorted by byte order, freed together. */
+/* namelist.h - lists of owned strings (a directory's policy files or
+ * keys, scan roots): sorted by byte order, freed together. */
 #ifndef EMB_NAMELIST_H
 #define EMB_NAMELIST_H
 
@@ -18,9 +18,10 @@ static inline void emb_names_sort(char **names, size_t n)
 		qsort(names, n, sizeof(*names), emb_names_cmp);
 }
 
+/* The first n strings and the list; a NULL list is nothing to free. */
 static inline void emb_names_free(char **names, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);
 }
