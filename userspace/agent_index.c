@@ -64,6 +64,7 @@ struct agent_index {
 	int deferred_said; /* "deny acts as allow" was logged */
 	struct emb_config cfg;
 	uint64_t on_demand; /* files hashed on request or write */
+	struct batch *pending; /* a full scan's clean verdicts not yet in the kernel */
 };
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -148,34 +149,13 @@ static int write_config(struct agent_index *x)
 	return emb_loader_set_config(x->a->loader, &x->cfg);
 }
 
-/* Record a hashed file and write its verdict. Caller holds x->lock. */
-static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
-		  const char *path, struct emb_inode_val *out)
-{
-	struct emb_inode_key key = { .dev = dev, .ino = ino };
-	struct emb_inode_val v = inode_val(x->a, r, path);
-	int err = emb_idx_put(&x->db, dev, ino, r, path);
-
-	if (err)
-		return err;
-	/* Fail-closed: a verdict that cannot reach the kernel leaves the inode
-	 * unverified there (denied under `unverified: deny`), never clean. */
-	err = emb_loader_put_inode(x->a->loader, &key, &v);
-	if (!err && v.action == EMB_ACT_DENY)
-		x->a->banned_inodes++;
-	if (out)
-		*out = v;
-	return err;
-}
-
-/* ---- cached verdicts first ------------------------------------------------- */
-
+/* Verdicts written to the kernel PUT_BATCH at a time, one syscall each. */
 struct batch {
 	struct agent_index *x;
 	struct emb_inode_key k[PUT_BATCH];
 	struct emb_inode_val v[PUT_BATCH];
 	uint32_t n;
-	int err;
+	int err; /* sticky: the first failed write */
 };
 
 static int batch_flush(struct batch *b)
@@ -186,21 +166,85 @@ static int batch_flush(struct batch *b)
 	return b->err;
 }
 
+static int batch_push(struct batch *b, const struct emb_inode_key *k, const struct emb_inode_val *v)
+{
+	b->k[b->n] = *k;
+	b->v[b->n] = *v;
+	return ++b->n == PUT_BATCH ? batch_flush(b) : b->err;
+}
+
+/*
+ * A full scan's waiting verdicts into the kernel. Caller holds x->lock.
+ * One that the index no longer holds (the file was written and hashed
+ * again meanwhile, its newer verdict already in the kernel) is dropped,
+ * not written over the newer one.
+ */
+static int pending_flush(struct agent_index *x)
+{
+	struct batch *b = x->pending;
+	uint32_t keep = 0;
+
+	for (uint32_t i = 0; i < b->n; i++) {
+		const struct emb_idx_ent *e = emb_idx_get(&x->db, b->k[i].dev, b->k[i].ino);
+
+		if (!emb_idx_fresh(e, b->v[i].size, b->v[i].ctime_sec, b->v[i].ctime_nsec))
+			continue;
+		b->k[keep] = b->k[i];
+		b->v[keep++] = b->v[i];
+	}
+	b->n = keep;
+	return batch_flush(b);
+}
+
+/*
+ * Record a hashed file and write its verdict. Caller holds x->lock.
+ * later: a clean verdict may wait in x->pending (a full scan: one map
+ * write per file cost more than hashing a small one). Until written, the
+ * inode is unverified in the kernel, as before it was hashed; a banned
+ * verdict is always written at once.
+ */
+static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
+		  const char *path, struct emb_inode_val *out, int later)
+{
+	struct emb_inode_key key = { .dev = dev, .ino = ino };
+	struct emb_inode_val v = inode_val(x->a, r, path);
+	int err = emb_idx_put(&x->db, dev, ino, r, path);
+
+	if (err)
+		return err;
+	if (out)
+		*out = v;
+	if (later && x->pending && v.action != EMB_ACT_DENY) {
+		struct batch *b = x->pending;
+
+		b->k[b->n] = key;
+		b->v[b->n] = v;
+		return ++b->n == PUT_BATCH ? pending_flush(x) : b->err;
+	}
+	/* Fail-closed: a verdict that cannot reach the kernel leaves the inode
+	 * unverified there (denied under `unverified: deny`), never clean. */
+	err = emb_loader_put_inode(x->a->loader, &key, &v);
+	if (!err && v.action == EMB_ACT_DENY)
+		x->a->banned_inodes++;
+	return err;
+}
+
+/* ---- cached verdicts first ------------------------------------------------- */
+
 static int batch_add(void *ctx, const struct emb_idx_ent *e)
 {
 	struct batch *b = ctx;
+	struct emb_inode_key k = { .dev = e->dev, .ino = e->ino };
+	struct emb_inode_val v;
 	char buf[PATH_MAX];
 	const char *path = NULL;
 
 	if (b->x->a->pol.compiled.n_paths)
 		path = emb_idx_path(&b->x->db, e, buf, sizeof(buf));
-	b->k[b->n] = (struct emb_inode_key){ .dev = e->dev, .ino = e->ino };
-	b->v[b->n] = inode_val(b->x->a, &e->rec, path);
-	if (b->v[b->n].action == EMB_ACT_DENY)
+	v = inode_val(b->x->a, &e->rec, path);
+	if (v.action == EMB_ACT_DENY)
 		b->x->a->banned_inodes++;
-	if (++b->n == PUT_BATCH)
-		return batch_flush(b);
-	return 0;
+	return batch_push(b, &k, &v);
 }
 
 /* Every known verdict into the kernel, from memory. Caller holds x->lock. */
@@ -256,7 +300,7 @@ static int on_hashed(void *ctx, const struct emb_file_hash *fh)
 
 	memcpy(r.sha256, fh->sha256, sizeof(r.sha256));
 	pthread_mutex_lock(&x->lock);
-	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL);
+	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL, 1);
 	pthread_mutex_unlock(&x->lock);
 	/* Fail-closed: stop rather than carry on with a verdict missing. */
 	return err ? -EIO : 0;
@@ -282,14 +326,22 @@ static int full_scan(struct agent_index *x)
 		.exec_only = 1, .libs = 1, .reuse = on_reuse,
 	};
 	struct emb_scan_stats st = { 0 };
+	struct batch *pending = calloc(1, sizeof(*pending));
 	size_t dropped = 0;
 	int err;
 
+	if (!pending)
+		return -ENOMEM;
+	pending->x = x;
 	pthread_mutex_lock(&x->lock);
 	emb_idx_scan_begin(&x->db);
+	x->pending = pending;
 	pthread_mutex_unlock(&x->lock);
 	err = emb_scan(&so, on_hashed, x, &st);
 	pthread_mutex_lock(&x->lock);
+	err = pending_flush(x) ?: err;
+	x->pending = NULL;
+	free(pending);
 	if (!err)
 		dropped = emb_idx_sweep(&x->db, on_swept, x);
 	err = err ?: emb_idx_flush(&x->db);
@@ -359,7 +411,7 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 			const char *known = emb_idx_path(&x->db, e, buf, sizeof(buf));
 
 			*r = e->rec;
-			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, known ? known : path, v);
+			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, known ? known : path, v, 0);
 			pthread_mutex_unlock(&x->lock);
 			return err;
 		}
@@ -373,7 +425,7 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 		path = fd_path(fd, link_buf, sizeof(link_buf));
 	pthread_mutex_lock(&x->lock);
 	/* No stable path (nlink 0: memfd, O_TMPFILE, deleted): not persisted. */
-	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v);
+	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v, 0);
 	x->on_demand++;
 	pthread_mutex_unlock(&x->lock);
 	return err;
@@ -719,6 +771,10 @@ static int index_repolicy(struct agent *a)
 	int err;
 
 	pthread_mutex_lock(&x->lock);
+	/* A running scan's waiting verdicts were judged by the old policy;
+	 * put_all() writes them again from the index under the new one. */
+	if (x->pending)
+		x->pending->n = 0;
 	err = write_config(x);
 	err = err ?: put_all(x);
 	pthread_mutex_unlock(&x->lock);

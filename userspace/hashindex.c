@@ -47,8 +47,16 @@ void emb_sha256_hex(const uint8_t d[32], char *buf)
 	buf[64] = '\0';
 }
 
-/* Hash fd from offset 0 to EOF with a caller-supplied ctx and buffer. */
-static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz,
+/*
+ * Hash fd from offset 0 to EOF with a caller-supplied ctx and buffer.
+ * size: the file's st_size from fstat of this fd, or 0. Reading stops once
+ * that many bytes are in, without the read that would return EOF (one
+ * syscall in five for a small file): the caller records the size and ctime
+ * of that fstat with the digest, and a file written since has another
+ * ctime, so its record is stale whatever was read. A file that shrank
+ * reads to its real EOF; size 0 (procfs) reads to EOF.
+ */
+static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz, uint64_t size,
 			 uint8_t out[32], uint64_t *nbytes, uint64_t *live)
 {
 	uint64_t off = 0;
@@ -70,6 +78,8 @@ static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz,
 		off += (uint64_t)n;
 		if (live)
 			__atomic_add_fetch(live, (uint64_t)n, __ATOMIC_RELAXED);
+		if (off == size)
+			break;
 	}
 	if (!EVP_DigestFinal_ex(ctx, out, &mdlen) || mdlen != 32)
 		return -EIO;
@@ -86,7 +96,7 @@ int emb_sha256_fd(int fd, uint8_t out[32])
 
 	if (!ctx || !buf)
 		goto out;
-	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, out, NULL, NULL);
+	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, 0, out, NULL, NULL);
 out:
 	free(buf);
 	EVP_MD_CTX_free(ctx);
@@ -369,8 +379,8 @@ static void hash_path(struct worker *w, const char *path)
 	}
 	if (!want_file(w->s, path, &st))
 		goto out;
-	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, fh.sha256, &nbytes,
-			    w->s->o->live_bytes);
+	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, (uint64_t)st.st_size, fh.sha256,
+			    &nbytes, w->s->o->live_bytes);
 	if (err) {
 		scan_error(w->s, path, -err);
 		goto out;

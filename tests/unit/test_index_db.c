@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Unit tests of the persistent index: what is flushed is there after a
- * reopen, across several write transactions (emb_idx_flush chunks). */
+ * reopen, across several write transactions (emb_idx_flush chunks), when
+ * written in bulk to an empty file (appended) and when mixed into records
+ * already stored. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,7 +16,7 @@
 
 #include "index_db.h"
 
-enum { N = 5000 }; /* more than two flush chunks */
+enum { N = 40000 }; /* more than two flush chunks */
 
 static void rec_for(unsigned i, struct emb_idx_rec *r)
 {
@@ -84,10 +86,82 @@ static void test_flush_reopen_delete(void **state)
 	remove_dir(dir);
 }
 
+static void put_range(struct emb_idx *x, unsigned from, unsigned to)
+{
+	struct emb_idx_rec r;
+	char path[64];
+
+	for (unsigned i = from; i < to; i++) {
+		rec_for(i, &r);
+		snprintf(path, sizeof(path), "/q/f%u", i);
+		assert_int_equal(emb_idx_put(x, 2, i, &r, path), 0);
+	}
+}
+
+static void assert_stored(struct emb_idx *x, unsigned ino, unsigned as)
+{
+	const struct emb_idx_ent *e = emb_idx_get(x, 2, ino);
+	struct emb_idx_rec r;
+
+	rec_for(as, &r);
+	assert_non_null(e);
+	assert_memory_equal(&e->rec, &r, sizeof(r));
+}
+
+/* Keys below, among and above the stored ones, replaced ones, deletes of
+ * stored keys and of keys never stored, in one flush and then appended. */
+static void test_flush_mixed_order(void **state)
+{
+	char dir[] = "/tmp/embargo-idx-XXXXXX";
+	struct emb_idx x;
+	struct emb_idx_rec r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(emb_idx_open(&x, dir), 0);
+	put_range(&x, 1000, 2000);
+	assert_int_equal(emb_idx_flush(&x), 0);
+
+	put_range(&x, 1, 1000);
+	put_range(&x, 2000, 3000);
+	rec_for(7, &r);
+	assert_int_equal(emb_idx_put(&x, 2, 1500, &r, "/q/replaced"), 0);
+	emb_idx_del(&x, 2, 1200);
+	put_range(&x, 5000, 5001);
+	emb_idx_del(&x, 2, 5000);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	emb_idx_close(&x);
+
+	/* Every key beyond the stored ones: the appending path. */
+	assert_int_equal(emb_idx_open(&x, dir), 0);
+	assert_int_equal(x.n, 2998);
+	put_range(&x, 1u << 30, (1u << 30) + 3000);
+	emb_idx_del(&x, 2, (1u << 30) + 10);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	emb_idx_close(&x);
+
+	assert_int_equal(emb_idx_open(&x, dir), 0);
+	assert_int_equal(x.n, 2998 + 2999);
+	for (unsigned i = 1; i < 3000; i++)
+		if (i == 1200)
+			assert_null(emb_idx_get(&x, 2, i));
+		else
+			assert_stored(&x, i, i == 1500 ? 7 : i);
+	assert_null(emb_idx_get(&x, 2, 5000));
+	for (unsigned i = 1u << 30; i < (1u << 30) + 3000; i++)
+		if (i == (1u << 30) + 10)
+			assert_null(emb_idx_get(&x, 2, i));
+		else
+			assert_stored(&x, i, i);
+	emb_idx_close(&x);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flush_reopen_delete),
+		cmocka_unit_test(test_flush_mixed_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
