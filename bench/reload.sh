@@ -42,26 +42,27 @@ with open(f"{d}/cidrs.yaml", "w") as out:
 PY
 printf 'scheme: uk-gsc\nclassification: SECRET\nscan:\n  roots: [%s]\n' "$T/roots" > "$T/host.yaml"
 
-loaded() { local n; n=$(grep -c '"event":"policy","action":"loaded"' "$T/events.jsonl" 2>/dev/null); echo "${n:-0}"; }
-now_ms() { date +%s%3N; }
+# shellcheck source=bench/follow.sh
+. bench/follow.sh
+LOADED='*"event":"policy","action":"loaded"*'
+now_ms() { local t; t=$(now_s); echo $(( ${t%.*} * 1000 + 10#${t#*.} / 1000 )); }
+: > "$T/events.jsonl"
+follow_open "$T/events.jsonl"
 t0=$(now_ms)
 "$EMBARGO" run --host "$T/host.yaml" --policy-dir "$T/pol" --log "$T/events.jsonl" --pin-dir "$PIN" \
 	--cgroup "$CG" --state-dir "$T/state" 2> "$T/agent.err" &
 AGENT=$!
-until [ "$(loaded)" -ge 1 ]; do
-	kill -0 "$AGENT" 2>/dev/null || { echo "agent died:"; cat "$T/agent.err"; exit 1; }
-	sleep 0.05
-done
+follow_until "$AGENT" "$LOADED" || { echo "agent died:"; cat "$T/agent.err"; exit 1; }
 echo "bench reload: first load $(( $(now_ms) - t0 )) ms"
 
-minflt() { awk '{print $10}' "/proc/$AGENT/stat"; }
+# Field 10 of /proc/PID/stat, counted after "PID (COMM) ".
+minflt() { local s f; read -r s < "/proc/$AGENT/stat"; read -ra f <<< "${s##*) }"; echo "${f[7]}"; }
 times=() faults=()
 for r in $(seq "$RUNS"); do
-	n=$(loaded)
 	f0=$(minflt)
 	t0=$(now_ms)
 	kill -HUP "$AGENT"
-	until [ "$(loaded)" -gt "$n" ]; do sleep 0.01; done
+	follow_until "$AGENT" "$LOADED" || { echo "agent died:"; cat "$T/agent.err"; exit 1; }
 	times+=($(( $(now_ms) - t0 )))
 	faults+=($(( $(minflt) - f0 )))
 done

@@ -109,8 +109,9 @@ mkdir -p "$CG" "$T/bin"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- helpers ------------------------------------------------------------
+# shellcheck source=bench/follow.sh
+. "$ROOT/bench/follow.sh"
 in_cg() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CG" "$@"; }
-now() { date +%s.%N; }
 rec() { echo "$1 $2" >> "$R"; }
 # storm ARGS: run the driver in the bench cgroup, print ops/s.
 storm() {
@@ -120,24 +121,23 @@ storm() {
 }
 
 # agent_start NAME HOST POLICY-ARGS...: start the agent, wait for its
-# "loaded" line; AGENT_T = seconds from start to that line.
+# "loaded" line (bench/follow.sh: no fork while it works); AGENT_T =
+# seconds from start to that line.
 agent_start() {
 	local name=$1 host=$2 t0 t1
 	shift 2
 	: > "$T/$name.log"
-	t0=$(now)
+	follow_open "$T/$name.log"
+	t0=$(now_s)
 	"$EMBARGO" run --host "$host" "$@" --log "$T/$name.log" --pin-dir "$PIN" \
 		--cgroup "$CG" --state-dir "$T/state-$name" 2> "$T/$name.err" &
 	AGENT_PID=$!
-	while :; do
-		if grep -q '"event":"policy","action":"loaded"' "$T/$name.log"; then break; fi
-		if grep -q '"action":"refused"' "$T/$name.log" || ! kill -0 "$AGENT_PID" 2> /dev/null; then
-			cat "$T/$name.log" "$T/$name.err" >&2
-			die "agent ($name) did not load"
-		fi
-		sleep 0.02
-	done
-	t1=$(now)
+	if ! follow_until "$AGENT_PID" '*"event":"policy","action":"loaded"*' '*"action":"refused"*' ||
+		[[ $FOLLOW_LINE == *refused* ]]; then
+		cat "$T/$name.log" "$T/$name.err" >&2
+		die "agent ($name) did not load"
+	fi
+	t1=$(now_s)
 	AGENT_T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 }
 # Until the agent's CPU time stops growing (a background rescan is over).
