@@ -11,6 +11,7 @@
  * path strings only, the seen sets hold (dev, ino) pairs.
  */
 #include "hashindex.h"
+#include "pagemem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -142,14 +143,14 @@ static struct ino_slot *ino_find(struct ino_slot *slots, size_t cap, uint64_t de
 static int ino_grow(struct ino_set *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 1024, i;
-	struct ino_slot *slots = calloc(cap, sizeof(*slots));
+	struct ino_slot *slots = emb_pages_alloc(cap * sizeof(*slots)); /* see pagemem.h */
 
 	if (!slots)
 		return -ENOMEM;
 	for (i = 0; i < s->cap; i++)
 		if (s->slots[i].used)
 			*ino_find(slots, cap, s->slots[i].dev, s->slots[i].ino) = s->slots[i];
-	free(s->slots);
+	emb_pages_free(s->slots, s->cap * sizeof(*s->slots));
 	s->slots = slots;
 	s->cap = cap;
 	return 0;
@@ -173,7 +174,7 @@ static int ino_add(struct ino_set *s, uint64_t dev, uint64_t ino)
 
 static void ino_free(struct ino_set *s)
 {
-	free(s->slots);
+	emb_pages_free(s->slots, s->cap * sizeof(*s->slots));
 	s->slots = NULL;
 	s->cap = s->n = 0;
 }

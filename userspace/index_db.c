@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "hashindex.h"
+#include "pagemem.h"
 
 #define IDX_MAP_SIZE (16ULL << 30) /* address space only: the file grows as used */
 
@@ -35,7 +36,7 @@ static struct emb_idx_ent *slot_find(struct emb_idx_ent *s, size_t cap, uint64_t
 static int grow(struct emb_idx *x)
 {
 	size_t cap = !x->cap ? 4096 : 4 * (x->n + x->n_dirty) > x->cap ? x->cap * 2 : x->cap;
-	struct emb_idx_ent *s = calloc(cap, sizeof(*s));
+	struct emb_idx_ent *s = emb_pages_alloc(cap * sizeof(*s)); /* see pagemem.h */
 
 	if (!s)
 		return -ENOMEM;
@@ -48,10 +49,56 @@ static int grow(struct emb_idx *x)
 		*slot_find(s, cap, e->dev, e->ino) = *e;
 		x->n_used++;
 	}
-	free(x->slots);
+	emb_pages_free(x->slots, x->cap * sizeof(*x->slots));
 	x->slots = s;
 	x->cap = cap;
 	return 0;
+}
+
+/*
+ * Paths waiting for the next flush (recorded by hashing threads: see
+ * pagemem.h), packed in blocks that go once nothing is dirty. A path
+ * replaced or deleted before that keeps its bytes until then.
+ */
+struct path_block {
+	struct path_block *next;
+	size_t used, size; /* of data[] */
+	char data[];
+};
+
+#define PATH_BLOCK (1 << 20)
+
+static char *path_copy(struct emb_idx *x, const char *path)
+{
+	struct path_block *b = x->paths;
+	size_t len = strlen(path) + 1;
+	char *out;
+
+	if (!b || b->size - b->used < len) {
+		size_t map = len + sizeof(*b) > PATH_BLOCK ? len + sizeof(*b) : PATH_BLOCK;
+
+		b = emb_pages_alloc(map);
+		if (!b)
+			return NULL;
+		b->next = x->paths;
+		b->used = 0;
+		b->size = map - sizeof(*b);
+		x->paths = b;
+	}
+	out = b->data + b->used;
+	memcpy(out, path, len);
+	b->used += len;
+	return out;
+}
+
+static void paths_release(struct emb_idx *x)
+{
+	while (x->paths) {
+		struct path_block *b = x->paths;
+
+		x->paths = b->next;
+		emb_pages_free(b, b->size + sizeof(*b));
+	}
 }
 
 static int lmdb_err(const char *what, int rc)
@@ -165,9 +212,8 @@ int emb_idx_open(struct emb_idx *x, const char *dir)
 
 void emb_idx_close(struct emb_idx *x)
 {
-	for (size_t i = 0; i < x->cap; i++)
-		free(x->slots[i].path);
-	free(x->slots);
+	emb_pages_free(x->slots, x->cap * sizeof(*x->slots));
+	paths_release(x);
 	if (x->rtxn)
 		mdb_txn_abort(x->rtxn);
 	if (x->env)
@@ -203,13 +249,12 @@ int emb_idx_put(struct emb_idx *x, uint64_t dev, uint64_t ino, const struct emb_
 	if (!e)
 		return -ENOMEM;
 	if (path) {
-		copy = strdup(path);
+		copy = path_copy(x, path);
 		if (!copy)
 			return -ENOMEM;
 	}
 	e->rec = *r;
 	e->seen = x->gen;
-	free(e->path);
 	e->path = copy;
 	/* No stable path (memfd, deleted): known for now, not persisted. */
 	if (copy)
@@ -268,7 +313,6 @@ void emb_idx_del(struct emb_idx *x, uint64_t dev, uint64_t ino)
 		return;
 	e->deleted = 1;
 	x->n--;
-	free(e->path);
 	e->path = NULL;
 	mark_dirty(x, e);
 }
@@ -353,11 +397,10 @@ static int flush_one(MDB_cursor *cur, const struct emb_idx_ent *e, int append)
 	return 0;
 }
 
-/* An entry is on disk: no longer dirty, its path freed. */
+/* An entry is on disk: no longer dirty, its path dropped. */
 static void clean(struct emb_idx *x, struct emb_idx_ent *e)
 {
 	e->dirty = 0;
-	free(e->path);
 	e->path = NULL;
 	x->n_dirty--;
 }
@@ -424,6 +467,8 @@ int emb_idx_flush(struct emb_idx *x)
 		done += len;
 	}
 	free(dirty);
+	if (!x->n_dirty)
+		paths_release(x);
 	return err;
 }
 

@@ -27,7 +27,7 @@ struct emb_idx_ent {
 	struct emb_idx_rec rec;
 	uint32_t seen; /* scan generation that last saw it */
 	uint8_t used, dirty, deleted;
-	char *path; /* only while dirty: written by emb_idx_flush() */
+	char *path; /* only while dirty (in x->paths): written by emb_idx_flush() */
 };
 
 struct emb_idx {
@@ -39,6 +39,7 @@ struct emb_idx {
 	size_t n_used;  /* slots in use, tombstones included */
 	size_t n_dirty; /* entries to write or delete at the next flush */
 	uint32_t gen;   /* current scan generation */
+	struct path_block *paths; /* the dirty entries' paths */
 };
 
 /* Open (creating) DIR/index.mdb and load every record. dir NULL: memory
