@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * index_db.c - the persistent hash index (LMDB), mirrored in an
- * open-addressing table. Deleted entries stay as tombstones until the table
- * grows, so a pending LMDB delete is never lost.
+ * index_db.c - the persistent hash index (LMDB), mirrored in memory: a
+ * dense array of entries and an open-addressing table of their numbers.
+ * Deleted entries stay (as tombstones) until they are written and the
+ * array next grows, so a pending LMDB delete is never lost.
  */
 #include "index_db.h"
 
@@ -22,36 +23,63 @@ struct idx_key {
 	uint64_t dev, ino;
 };
 
-static struct emb_idx_ent *slot_find(struct emb_idx_ent *s, size_t cap, uint64_t dev, uint64_t ino)
+/* The slot of (dev, ino): holding its entry's number + 1, or 0 (free). */
+static uint32_t *slot_find(const struct emb_idx *x, uint64_t dev, uint64_t ino)
 {
-	size_t i = emb_ino_hash(dev, ino) & (cap - 1);
+	size_t i = emb_ino_hash(dev, ino) & (x->cap - 1);
 
-	while (s[i].used && (s[i].dev != dev || s[i].ino != ino))
-		i = (i + 1) & (cap - 1);
-	return &s[i];
+	for (;; i = (i + 1) & (x->cap - 1)) {
+		const struct emb_idx_ent *e = x->slots[i] ? &x->ents[x->slots[i] - 1] : NULL;
+
+		if (!e || (e->dev == dev && e->ino == ino))
+			return &x->slots[i];
+	}
 }
 
-/* Rehash live and dirty entries into a table twice as big (or the same
- * size when tombstones are the problem). */
+/*
+ * Make room for one more entry. The entries are kept dense, and the hash
+ * table holds 4-byte numbers, not entries: at 100k files 1 MiB of slots
+ * and ~11 MiB of entries instead of 23 MiB of half-empty slots. When the
+ * entries are full, those deleted and written (no longer needed for an
+ * LMDB delete) are dropped and the rest moved to an array sized for twice
+ * their number; slots are rebuilt for that size at a load of one half.
+ * Entry pointers are good until the next insert.
+ */
 static int grow(struct emb_idx *x)
 {
-	size_t cap = !x->cap ? 4096 : 4 * (x->n + x->n_dirty) > x->cap ? x->cap * 2 : x->cap;
-	struct emb_idx_ent *s = emb_pages_alloc(cap * sizeof(*s)); /* see pagemem.h */
+	size_t keep = 0, ents_cap, cap = 4096;
+	struct emb_idx_ent *ents;
+	uint32_t *slots;
 
-	if (!s)
+	if (x->n_ents < x->ents_cap)
+		return 0;
+	for (size_t i = 0; i < x->n_ents; i++)
+		keep += !x->ents[i].deleted || x->ents[i].dirty;
+	ents_cap = keep < 1024 ? 2048 : 2 * keep;
+	if (ents_cap > UINT32_MAX - 1)
 		return -ENOMEM;
-	x->n_used = 0;
-	for (size_t i = 0; i < x->cap; i++) {
-		struct emb_idx_ent *e = &x->slots[i];
-
-		if (!e->used || (e->deleted && !e->dirty))
-			continue;
-		*slot_find(s, cap, e->dev, e->ino) = *e;
-		x->n_used++;
+	while (cap < 2 * ents_cap)
+		cap *= 2;
+	ents = emb_pages_alloc(ents_cap * sizeof(*ents)); /* see pagemem.h */
+	slots = emb_pages_alloc(cap * sizeof(*slots));
+	if (!ents || !slots) {
+		emb_pages_free(ents, ents_cap * sizeof(*ents));
+		emb_pages_free(slots, cap * sizeof(*slots));
+		return -ENOMEM;
 	}
+	keep = 0;
+	for (size_t i = 0; i < x->n_ents; i++)
+		if (!x->ents[i].deleted || x->ents[i].dirty)
+			ents[keep++] = x->ents[i];
+	emb_pages_free(x->ents, x->ents_cap * sizeof(*x->ents));
 	emb_pages_free(x->slots, x->cap * sizeof(*x->slots));
-	x->slots = s;
+	x->ents = ents;
+	x->ents_cap = ents_cap;
+	x->n_ents = keep;
+	x->slots = slots;
 	x->cap = cap;
+	for (size_t i = 0; i < keep; i++)
+		*slot_find(x, ents[i].dev, ents[i].ino) = (uint32_t)(i + 1);
 	return 0;
 }
 
@@ -110,20 +138,20 @@ static int lmdb_err(const char *what, int rc)
 /* Insert into memory only (load and put share it). */
 static struct emb_idx_ent *insert(struct emb_idx *x, uint64_t dev, uint64_t ino)
 {
+	uint32_t *slot = slot_find(x, dev, ino);
 	struct emb_idx_ent *e;
 
-	/* Load under one half, tombstones included. */
-	if (2 * (x->n_used + 1) > x->cap && grow(x))
-		return NULL;
-	e = slot_find(x->slots, x->cap, dev, ino);
-	if (!e->used || e->deleted)
-		x->n++;
-	if (!e->used) {
-		x->n_used++;
-		e->used = 1;
-		e->dev = dev;
-		e->ino = ino;
+	if (!*slot) {
+		if (grow(x))
+			return NULL;
+		slot = slot_find(x, dev, ino); /* rebuilt if grown */
+		e = &x->ents[x->n_ents++];
+		*slot = (uint32_t)x->n_ents;
+		*e = (struct emb_idx_ent){ .dev = dev, .ino = ino, .deleted = 1 };
 	}
+	e = &x->ents[*slot - 1];
+	if (e->deleted)
+		x->n++;
 	e->deleted = 0;
 	return e;
 }
@@ -213,6 +241,7 @@ int emb_idx_open(struct emb_idx *x, const char *dir)
 void emb_idx_close(struct emb_idx *x)
 {
 	emb_pages_free(x->slots, x->cap * sizeof(*x->slots));
+	emb_pages_free(x->ents, x->ents_cap * sizeof(*x->ents));
 	paths_release(x);
 	if (x->rtxn)
 		mdb_txn_abort(x->rtxn);
@@ -223,9 +252,10 @@ void emb_idx_close(struct emb_idx *x)
 
 struct emb_idx_ent *emb_idx_get(struct emb_idx *x, uint64_t dev, uint64_t ino)
 {
-	struct emb_idx_ent *e = slot_find(x->slots, x->cap, dev, ino);
+	uint32_t slot = *slot_find(x, dev, ino);
+	struct emb_idx_ent *e = slot ? &x->ents[slot - 1] : NULL;
 
-	return e->used && !e->deleted ? e : NULL;
+	return e && !e->deleted ? e : NULL;
 }
 
 int emb_idx_fresh(const struct emb_idx_ent *e, uint64_t size, int64_t sec, uint32_t nsec)
@@ -332,10 +362,10 @@ size_t emb_idx_sweep(struct emb_idx *x, void (*fn)(void *ctx, uint64_t dev, uint
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < x->cap; i++) {
-		struct emb_idx_ent *e = &x->slots[i];
+	for (size_t i = 0; i < x->n_ents; i++) {
+		struct emb_idx_ent *e = &x->ents[i];
 
-		if (!e->used || e->deleted || e->seen == x->gen)
+		if (e->deleted || e->seen == x->gen)
 			continue;
 		if (fn)
 			fn(ctx, e->dev, e->ino);
@@ -453,9 +483,9 @@ int emb_idx_flush(struct emb_idx *x)
 	dirty = malloc(x->n_dirty * sizeof(*dirty));
 	if (!dirty)
 		return -ENOMEM;
-	for (size_t i = 0; i < x->cap; i++)
-		if (x->slots[i].dirty)
-			dirty[n++] = &x->slots[i];
+	for (size_t i = 0; i < x->n_ents; i++)
+		if (x->ents[i].dirty)
+			dirty[n++] = &x->ents[i];
 	if (x->env)
 		qsort(dirty, n, sizeof(*dirty), key_order);
 	for (size_t done = 0; done < n && !err;) {
@@ -512,8 +542,8 @@ int emb_idx_foreach(struct emb_idx *x, int (*fn)(void *ctx, const struct emb_idx
 {
 	int err = 0;
 
-	for (size_t i = 0; i < x->cap && !err; i++)
-		if (x->slots[i].used && !x->slots[i].deleted)
-			err = fn(ctx, &x->slots[i]);
+	for (size_t i = 0; i < x->n_ents && !err; i++)
+		if (!x->ents[i].deleted)
+			err = fn(ctx, &x->ents[i]);
 	return err;
 }

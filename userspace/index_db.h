@@ -26,7 +26,7 @@ struct emb_idx_ent {
 	uint64_t dev, ino;
 	struct emb_idx_rec rec;
 	uint32_t seen; /* scan generation that last saw it */
-	uint8_t used, dirty, deleted;
+	uint8_t dirty, deleted;
 	char *path; /* only while dirty (in x->paths): written by emb_idx_flush() */
 };
 
@@ -34,9 +34,11 @@ struct emb_idx {
 	void *env; /* MDB_env *, NULL: memory only (no state dir) */
 	void *rtxn; /* MDB_txn *: emb_idx_path's read transaction, kept reset */
 	unsigned int dbi_files, dbi_meta;
-	struct emb_idx_ent *slots;
-	size_t cap, n;  /* cap a power of two; n live entries */
-	size_t n_used;  /* slots in use, tombstones included */
+	uint32_t *slots; /* open addressing: 0 free, else an entry's number + 1 */
+	size_t cap;      /* slots: a power of two */
+	struct emb_idx_ent *ents; /* dense; deleted ones stay until the next grow */
+	size_t n_ents, ents_cap;
+	size_t n;       /* live entries */
 	size_t n_dirty; /* entries to write or delete at the next flush */
 	uint32_t gen;   /* current scan generation */
 	struct path_block *paths; /* the dirty entries' paths */

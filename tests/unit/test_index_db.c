@@ -157,11 +157,49 @@ static void test_flush_mixed_order(void **state)
 	remove_dir(dir);
 }
 
+/* Deletes still to be written survive the compaction of a grow; written
+ * ones are dropped from memory and stay gone. */
+static void test_grow_keeps_pending_deletes(void **state)
+{
+	char dir[] = "/tmp/embargo-idx-XXXXXX";
+	struct emb_idx x;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(emb_idx_open(&x, dir), 0);
+	put_range(&x, 1, 1001);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	for (unsigned i = 1; i < 1001; i += 2)
+		emb_idx_del(&x, 2, i);
+	put_range(&x, 10000, 20000); /* several grows with the deletes pending */
+	assert_int_equal(x.n, 500 + 10000);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	for (unsigned i = 2; i < 1001; i += 2)
+		emb_idx_del(&x, 2, i);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	put_range(&x, 30000, 60000); /* grows that drop the written deletes */
+	assert_true(x.n_ents <= 10000 + 30000 + 1000);
+	assert_int_equal(emb_idx_flush(&x), 0);
+	emb_idx_close(&x);
+
+	assert_int_equal(emb_idx_open(&x, dir), 0);
+	assert_int_equal(x.n, 10000 + 30000);
+	for (unsigned i = 1; i < 1001; i++)
+		assert_null(emb_idx_get(&x, 2, i));
+	for (unsigned i = 10000; i < 20000; i++)
+		assert_stored(&x, i, i);
+	for (unsigned i = 30000; i < 60000; i++)
+		assert_stored(&x, i, i);
+	emb_idx_close(&x);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flush_reopen_delete),
 		cmocka_unit_test(test_flush_mixed_order),
+		cmocka_unit_test(test_grow_keeps_pending_deletes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
