@@ -57,14 +57,15 @@ void emb_sha256_hex(const uint8_t d[32], char *buf)
  * ctime, so its record is stale whatever was read. A file that shrank
  * reads to its real EOF; size 0 (procfs) reads to EOF.
  */
-static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, uint8_t *buf, size_t bufsz, uint64_t size,
-			 uint8_t out[32], uint64_t *nbytes, uint64_t *live)
+static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, const EVP_MD *sha256, uint8_t *buf,
+			 size_t bufsz, uint64_t size, uint8_t out[32], uint64_t *nbytes,
+			 uint64_t *live)
 {
 	uint64_t off = 0;
 	unsigned int mdlen = 0;
 	ssize_t n;
 
-	if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+	if (!EVP_DigestInit_ex(ctx, sha256, NULL))
 		return -EIO;
 	for (;;) {
 		n = pread(fd, buf, bufsz, (off_t)off);
@@ -97,7 +98,7 @@ int emb_sha256_fd(int fd, uint8_t out[32])
 
 	if (!ctx || !buf)
 		goto out;
-	err = sha256_fd_buf(fd, ctx, buf, HASH_BUF_SIZE, 0, out, NULL, NULL);
+	err = sha256_fd_buf(fd, ctx, EVP_sha256(), buf, HASH_BUF_SIZE, 0, out, NULL, NULL);
 out:
 	free(buf);
 	EVP_MD_CTX_free(ctx);
@@ -291,6 +292,9 @@ struct worker {
 	struct scan *s;
 	pthread_t tid;
 	EVP_MD_CTX *md;
+	/* Fetched once: EVP_sha256() makes every EVP_DigestInit_ex look the
+	 * algorithm up in the providers again (~0.3 us a file here). */
+	EVP_MD *sha256;
 	uint8_t *buf;
 };
 
@@ -380,8 +384,8 @@ static void hash_path(struct worker *w, const char *path)
 	}
 	if (!want_file(w->s, path, &st))
 		goto out;
-	err = sha256_fd_buf(fd, w->md, w->buf, HASH_BUF_SIZE, (uint64_t)st.st_size, fh.sha256,
-			    &nbytes, w->s->o->live_bytes);
+	err = sha256_fd_buf(fd, w->md, w->sha256, w->buf, HASH_BUF_SIZE, (uint64_t)st.st_size,
+			    fh.sha256, &nbytes, w->s->o->live_bytes);
 	if (err) {
 		scan_error(w->s, path, -err);
 		goto out;
@@ -413,6 +417,7 @@ static void *worker_main(void *arg)
 static void worker_free(struct worker *w)
 {
 	EVP_MD_CTX_free(w->md);
+	EVP_MD_free(w->sha256);
 	free(w->buf);
 }
 
@@ -422,8 +427,9 @@ static int worker_start(struct worker *w, struct scan *s)
 
 	w->s = s;
 	w->md = EVP_MD_CTX_new();
+	w->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	w->buf = malloc(HASH_BUF_SIZE);
-	if (!w->md || !w->buf) {
+	if (!w->md || !w->sha256 || !w->buf) {
 		err = -ENOMEM;
 		goto fail;
 	}
