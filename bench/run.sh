@@ -133,7 +133,7 @@ agent_start() {
 		--cgroup "$CG" --state-dir "$T/state-$name" 2> "$T/$name.err" &
 	AGENT_PID=$!
 	if ! follow_until "$AGENT_PID" '*"event":"policy","action":"loaded"*' '*"action":"refused"*' ||
-		[[ $FOLLOW_LINE == *refused* ]]; then
+		[[ $FOLLOW_LINE == *'"action":"refused"'* ]]; then
 		cat "$T/$name.log" "$T/$name.err" >&2
 		die "agent ($name) did not load"
 	fi
