@@ -156,21 +156,30 @@ static struct emb_idx_ent *insert(struct emb_idx *x, uint64_t dev, uint64_t ino)
 	return e;
 }
 
+/* A transaction (MDB_RDONLY or 0: write) and a cursor on the records. */
+static int files_cursor(struct emb_idx *x, unsigned int flags, MDB_txn **txn, MDB_cursor **cur)
+{
+	int rc = mdb_txn_begin(x->env, NULL, flags, txn);
+
+	if (rc)
+		return lmdb_err(flags & MDB_RDONLY ? "read transaction" : "write transaction", rc);
+	rc = mdb_cursor_open(*txn, x->dbi_files, cur);
+	if (rc) {
+		mdb_txn_abort(*txn);
+		return lmdb_err("cursor", rc);
+	}
+	return 0;
+}
+
 static int load_all(struct emb_idx *x)
 {
 	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val k, v;
-	int rc;
+	int rc = files_cursor(x, MDB_RDONLY, &txn, &cur);
 
-	rc = mdb_txn_begin(x->env, NULL, MDB_RDONLY, &txn);
 	if (rc)
-		return lmdb_err("read transaction", rc);
-	rc = mdb_cursor_open(txn, x->dbi_files, &cur);
-	if (rc) {
-		mdb_txn_abort(txn);
-		return lmdb_err("cursor", rc);
-	}
+		return rc;
 	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
 		struct idx_key key;
 		struct emb_idx_ent *e;
@@ -440,15 +449,10 @@ static int write_chunk(struct emb_idx *x, struct emb_idx_ent *const *e, size_t n
 {
 	MDB_txn *txn;
 	MDB_cursor *cur;
-	int append, rc = mdb_txn_begin(x->env, NULL, 0, &txn);
+	int append, rc = files_cursor(x, 0, &txn, &cur);
 
 	if (rc)
-		return lmdb_err("write transaction", rc);
-	rc = mdb_cursor_open(txn, x->dbi_files, &cur);
-	if (rc) {
-		mdb_txn_abort(txn);
-		return lmdb_err("cursor", rc);
-	}
+		return rc;
 	append = after_last(cur, e[0]);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = flush_one(cur, e[i], append);
