@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "compile.h"
+#include "pagemem.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -129,7 +130,7 @@ static int hashes_build(struct emb_compiled *c)
 	}
 	for (size_t b = 0; b < 256; b++)
 		largest = next[b] > largest ? next[b] : largest;
-	c->hashes = malloc((total ? total : 1) * sizeof(*c->hashes));
+	c->hashes = emb_big_malloc((total ? total : 1) * sizeof(*c->hashes));
 	scratch = malloc((largest ? largest : 1) * sizeof(*scratch));
 	if (!c->hashes || !scratch) {
 		free(scratch);
@@ -402,8 +403,8 @@ static int group_net(struct emb_compiled *c, struct net_item *items, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (!i || cmp_cidr(&items[i - 1].cidr, &items[i].cidr))
 			items[i].cidr.family == AF_INET ? n4++ : n6++;
-	c->net4 = malloc((n4 ? n4 : 1) * sizeof(*c->net4));
-	c->net6 = malloc((n6 ? n6 : 1) * sizeof(*c->net6));
+	c->net4 = emb_big_malloc((n4 ? n4 : 1) * sizeof(*c->net4));
+	c->net6 = emb_big_malloc((n6 ? n6 : 1) * sizeof(*c->net6));
 	if (!c->net4 || !c->net6)
 		return -ENOMEM;
 	for (size_t i = 0, j; i < n; i = j) {

@@ -14,6 +14,9 @@
 #define EMBARGO_PAGEMEM_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 /* n zeroed bytes, or NULL. */
@@ -29,6 +32,43 @@ static inline void emb_pages_free(void *p, size_t n)
 {
 	if (p)
 		munmap(p, n);
+}
+
+/*
+ * malloc for a big table about to be filled: transparent huge pages asked
+ * for over its 2 MiB-aligned part, so that filling it takes a fault every
+ * 2 MiB instead of every 4 KiB. A fresh 4 KiB page costs ~18 us on a PVM
+ * guest; a policy reload of 1M digests filled ~40k of them. Advice only:
+ * without THP (or with THP "never") it is a plain malloc.
+ */
+#define EMB_HUGE_PAGE (2u << 20)
+
+/* The hint alone, for the first n bytes at p (those about to be filled). */
+static inline void emb_huge_hint(void *p, size_t n)
+{
+	uintptr_t from = ((uintptr_t)p + EMB_HUGE_PAGE - 1) & ~(uintptr_t)(EMB_HUGE_PAGE - 1);
+	uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)(EMB_HUGE_PAGE - 1);
+
+	if (p && to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+}
+
+static inline void *emb_big_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	emb_huge_hint(p, n);
+	return p;
+}
+
+/* emb_big_malloc for count zeroed elements of size bytes; NULL on overflow. */
+static inline void *emb_big_calloc(size_t count, size_t size)
+{
+	void *p = size && count > SIZE_MAX / size ? NULL : emb_big_malloc(count * size);
+
+	if (p)
+		memset(p, 0, count * size);
+	return p;
 }
 
 #endif

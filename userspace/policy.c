@@ -8,6 +8,7 @@
  * rather than stopping at the first one.
  */
 #include "policy.h"
+#include "pagemem.h"
 
 #include "embargo_abi.h"
 #include "pathglob.h"
@@ -95,7 +96,7 @@ static char *dup_or_oom(struct emb_ydoc *y, const struct emb_ynode *n, const cha
 
 static void *calloc_or_oom(struct emb_ydoc *y, const struct emb_ynode *n, size_t count, size_t size)
 {
-	void *p = calloc(count ? count : 1, size);
+	void *p = emb_big_calloc(count ? count : 1, size); /* 200k digests: 6 MiB */
 
 	if (!p)
 		emb_ydoc_err(y, n, "out of memory");

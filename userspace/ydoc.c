@@ -7,6 +7,7 @@
  * stopping at the first one.
  */
 #include "ydoc.h"
+#include "pagemem.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -47,7 +48,8 @@ struct ydoc_block {
 	char data[];
 };
 
-#define YDOC_BLOCK_SIZE (256u << 10)
+#define YDOC_BLOCK_SIZE (256u << 10) /* the first block */
+#define YDOC_BLOCK_MAX (8u << 20)
 
 struct emb_ydoc {
 	const char *file;
@@ -200,9 +202,13 @@ static yaml_char_t *ydoc_text(struct emb_ydoc *y, const yaml_char_t *s, size_t l
 	yaml_char_t *out;
 
 	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > YDOC_BLOCK_SIZE ? len + 1 : YDOC_BLOCK_SIZE;
+		/* Each block twice the last (up to YDOC_BLOCK_MAX): a
+		 * 16 MiB policy's text in a few big blocks, a small one in one. */
+		size_t cap = !b ? YDOC_BLOCK_SIZE : b->cap < YDOC_BLOCK_MAX ? 2 * b->cap : b->cap;
 
-		b = malloc(sizeof(*b) + cap);
+		if (cap < len + 1)
+			cap = len + 1;
+		b = emb_big_malloc(sizeof(*b) + cap);
 		if (!b)
 			return NULL;
 		*b = (struct ydoc_block){ .next = y->text, .cap = cap };
@@ -317,7 +323,7 @@ static void ydoc_presize(struct emb_ydoc *y, const char *buf, size_t len)
 {
 	size_t guess = 16 + count_byte(buf, len, '\n') + 2 * count_byte(buf, len, ':');
 
-	y->nodes = malloc(guess * sizeof(*y->nodes));
+	y->nodes = emb_big_malloc(guess * sizeof(*y->nodes));
 	y->cap_nodes = y->nodes ? guess : 0;
 }
 
@@ -622,6 +628,7 @@ int emb_ydoc_read_file(const char *path, const char *what, int missing_ok, char 
 		emb_diag_add(diag, "%s: out of memory", path);
 		goto out;
 	}
+	emb_huge_hint(data, (size_t)st.st_size);
 	if (read_all(fd, data, EMB_YAML_MAX_BYTES + 1, len)) {
 		emb_diag_add(diag, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
