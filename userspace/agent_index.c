@@ -64,7 +64,7 @@ struct agent_index {
 	int deferred_said; /* "deny acts as allow" was logged */
 	struct emb_config cfg;
 	uint64_t on_demand; /* files hashed on request or write */
-	struct batch *pending; /* a full scan's clean verdicts not yet in the kernel */
+	struct batch *pending; /* a first build's clean verdicts not yet in the kernel */
 };
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -174,37 +174,14 @@ static int batch_push(struct batch *b, const struct emb_inode_key *k, const stru
 }
 
 /*
- * A full scan's waiting verdicts into the kernel. Caller holds x->lock.
- * One that the index no longer holds (the file was written and hashed
- * again meanwhile, its newer verdict already in the kernel) is dropped,
- * not written over the newer one.
- */
-static int pending_flush(struct agent_index *x)
-{
-	struct batch *b = x->pending;
-	uint32_t keep = 0;
-
-	for (uint32_t i = 0; i < b->n; i++) {
-		const struct emb_idx_ent *e = emb_idx_get(&x->db, b->k[i].dev, b->k[i].ino);
-
-		if (!emb_idx_fresh(e, b->v[i].size, b->v[i].ctime_sec, b->v[i].ctime_nsec))
-			continue;
-		b->k[keep] = b->k[i];
-		b->v[keep++] = b->v[i];
-	}
-	b->n = keep;
-	return batch_flush(b);
-}
-
-/*
  * Record a hashed file and write its verdict. Caller holds x->lock.
- * later: a clean verdict may wait in x->pending (a full scan: one map
- * write per file cost more than hashing a small one). Until written, the
- * inode is unverified in the kernel, as before it was hashed; a banned
+ * While a first index build runs, a clean verdict waits in x->pending (one
+ * map write per file cost more than hashing a small one); until written
+ * the inode is unverified in the kernel, as before it was hashed. A banned
  * verdict is always written at once.
  */
 static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struct emb_idx_rec *r,
-		  const char *path, struct emb_inode_val *out, int later)
+		  const char *path, struct emb_inode_val *out)
 {
 	struct emb_inode_key key = { .dev = dev, .ino = ino };
 	struct emb_inode_val v = inode_val(x->a, r, path);
@@ -214,13 +191,8 @@ static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struc
 		return err;
 	if (out)
 		*out = v;
-	if (later && x->pending && v.action != EMB_ACT_DENY) {
-		struct batch *b = x->pending;
-
-		b->k[b->n] = key;
-		b->v[b->n] = v;
-		return ++b->n == PUT_BATCH ? pending_flush(x) : b->err;
-	}
+	if (x->pending && v.action != EMB_ACT_DENY)
+		return batch_push(x->pending, &key, &v);
 	/* Fail-closed: a verdict that cannot reach the kernel leaves the inode
 	 * unverified there (denied under `unverified: deny`), never clean. */
 	err = emb_loader_put_inode(x->a->loader, &key, &v);
@@ -300,7 +272,7 @@ static int on_hashed(void *ctx, const struct emb_file_hash *fh)
 
 	memcpy(r.sha256, fh->sha256, sizeof(r.sha256));
 	pthread_mutex_lock(&x->lock);
-	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL, 1);
+	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL);
 	pthread_mutex_unlock(&x->lock);
 	/* Fail-closed: stop rather than carry on with a verdict missing. */
 	return err ? -EIO : 0;
@@ -326,20 +298,28 @@ static int full_scan(struct agent_index *x)
 		.exec_only = 1, .libs = 1, .reuse = on_reuse,
 	};
 	struct emb_scan_stats st = { 0 };
-	struct batch *pending = calloc(1, sizeof(*pending));
+	/* A first build batches its clean verdicts (record()): until it
+	 * completes, unverified files are let run anyway, and it runs before
+	 * the agent takes hash requests, file writes or reloads, so no other
+	 * verdict is written meanwhile. A rescan writes each at once: a file
+	 * changed while the agent was away is denied under `unverified: deny`
+	 * until its verdict is in. */
+	struct batch *pending = x->complete ? NULL : calloc(1, sizeof(*pending));
 	size_t dropped = 0;
 	int err;
 
-	if (!pending)
+	if (!x->complete && !pending)
 		return -ENOMEM;
-	pending->x = x;
+	if (pending)
+		pending->x = x;
 	pthread_mutex_lock(&x->lock);
 	emb_idx_scan_begin(&x->db);
 	x->pending = pending;
 	pthread_mutex_unlock(&x->lock);
 	err = emb_scan(&so, on_hashed, x, &st);
 	pthread_mutex_lock(&x->lock);
-	err = pending_flush(x) ?: err;
+	if (pending)
+		err = batch_flush(pending) ?: err;
 	x->pending = NULL;
 	free(pending);
 	if (!err)
@@ -411,7 +391,7 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 			const char *known = emb_idx_path(&x->db, e, buf, sizeof(buf));
 
 			*r = e->rec;
-			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, known ? known : path, v, 0);
+			err = record(x, emb_kdev(st.st_dev), st.st_ino, r, known ? known : path, v);
 			pthread_mutex_unlock(&x->lock);
 			return err;
 		}
@@ -425,7 +405,7 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 		path = fd_path(fd, link_buf, sizeof(link_buf));
 	pthread_mutex_lock(&x->lock);
 	/* No stable path (nlink 0: memfd, O_TMPFILE, deleted): not persisted. */
-	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v, 0);
+	err = record(x, emb_kdev(st.st_dev), st.st_ino, r, st.st_nlink ? path : NULL, v);
 	x->on_demand++;
 	pthread_mutex_unlock(&x->lock);
 	return err;
@@ -771,10 +751,6 @@ static int index_repolicy(struct agent *a)
 	int err;
 
 	pthread_mutex_lock(&x->lock);
-	/* A running scan's waiting verdicts were judged by the old policy;
-	 * put_all() writes them again from the index under the new one. */
-	if (x->pending)
-		x->pending->n = 0;
 	err = write_config(x);
 	err = err ?: put_all(x);
 	pthread_mutex_unlock(&x->lock);
