@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * pagemem.h - zeroed memory in a mapping of its own, for the agent's big
- * tables that grow by doubling while a scan runs.
+ * pagemem.h - memory for the agent's big tables: zeroed pages in a mapping
+ * of their own (tables that grow by doubling while a scan runs), and
+ * transparent huge pages asked for (tables filled at a policy load).
  *
  * Why not calloc: the agent runs two malloc arenas (agent.c), and a table
  * grown from a hashing thread lands in whichever arena that thread got.
@@ -35,11 +36,11 @@ static inline void emb_pages_free(void *p, size_t n)
 }
 
 /*
- * malloc for a big table about to be filled: transparent huge pages asked
- * for over its 2 MiB-aligned part, so that filling it takes a fault every
- * 2 MiB instead of every 4 KiB. A fresh 4 KiB page costs ~18 us on a PVM
- * guest; a policy reload of 1M digests filled ~40k of them. Advice only:
- * without THP (or with THP "never") it is a plain malloc.
+ * A big table about to be filled asks for transparent huge pages over its
+ * 2 MiB-aligned part, so that filling it takes a fault every 2 MiB instead
+ * of every 4 KiB. A fresh 4 KiB page costs ~18 us on a PVM guest; a policy
+ * reload of 1M digests filled ~40k of them. Advice only: without THP (or
+ * with THP "never") nothing changes.
  */
 #define EMB_HUGE_PAGE (2u << 20)
 
@@ -53,6 +54,7 @@ static inline void emb_huge_hint(void *p, size_t n)
 		madvise((void *)from, to - from, MADV_HUGEPAGE);
 }
 
+/* malloc, with the hint for all n bytes. */
 static inline void *emb_big_malloc(size_t n)
 {
 	void *p = malloc(n);

@@ -202,10 +202,13 @@ static yaml_char_t *ydoc_text(struct emb_ydoc *y, const yaml_char_t *s, size_t l
 	yaml_char_t *out;
 
 	if (!b || b->cap - b->used < len + 1) {
-		/* Each block twice the last (up to YDOC_BLOCK_MAX): a
-		 * 16 MiB policy's text in a few big blocks, a small one in one. */
-		size_t cap = !b ? YDOC_BLOCK_SIZE : b->cap < YDOC_BLOCK_MAX ? 2 * b->cap : b->cap;
+		/* Each block twice the last, at most YDOC_BLOCK_MAX (or one
+		 * scalar): a 16 MiB policy's text in a few big blocks, a small
+		 * one in one. */
+		size_t cap = !b ? YDOC_BLOCK_SIZE : 2 * b->cap;
 
+		if (cap > YDOC_BLOCK_MAX)
+			cap = YDOC_BLOCK_MAX;
 		if (cap < len + 1)
 			cap = len + 1;
 		b = emb_big_malloc(sizeof(*b) + cap);
