@@ -15,24 +15,31 @@ msg      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
-CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iuserspace -Iloader -I$(OUT)
+# Layers (userspace/README.md): lib never sees agent, cli or libbpf; each
+# layer compiles with only its own and lower layers' headers on the path.
+LIB_DIRS   := $(sort $(wildcard userspace/lib/*/))
+LIB_INC    := -Iinclude $(patsubst %/,-I%,$(LIB_DIRS))
+APP_INC    := $(LIB_INC) -Iuserspace/cli -Iuserspace/agent -Iloader -I$(OUT)
+CPPFLAGS   := -D_GNU_SOURCE $(APP_INC)
 LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread -ljansson -lsystemd -lresolv -llmdb -laudit
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
 	-Iinclude -Ibpf -Ibpf/vmlinux/$(ARCH)
 
-# Userspace code with no libbpf in it: unit-tested under ASan+UBSan.
-CORE_SRCS := $(filter-out userspace/main.c userspace/agent%.c userspace/cmd_%.c,$(wildcard userspace/*.c))
-APP_SRCS  := $(filter-out $(CORE_SRCS),$(wildcard userspace/*.c)) $(wildcard loader/*.c)
+# userspace/lib: no libbpf in it, unit-tested under ASan+UBSan (with the
+# CLI's own helpers that need no kernel either).
+CORE_SRCS := $(wildcard userspace/lib/*/*.c)
+CLI_PURE  := userspace/cli/argtake.c userspace/cli/progress.c userspace/cli/options.c
+APP_SRCS  := $(wildcard userspace/agent/*.c userspace/cli/*.c loader/*.c)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-HDRS      := $(wildcard include/*.h userspace/*.h loader/*.h bpf/*.h)
+HDRS      := $(wildcard include/*.h userspace/*/*.h userspace/lib/*/*.h loader/*.h bpf/*.h)
 
 CORE_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS))
 APP_OBJS  := $(patsubst %.c,$(OUT)/obj/%.o,$(APP_SRCS))
 
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ASAN_OBJS := $(patsubst %.c,$(OUT)/asan/%.o,$(CORE_SRCS))
+ASAN_OBJS := $(patsubst %.c,$(OUT)/asan/%.o,$(CORE_SRCS) $(CLI_PURE))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
@@ -67,6 +74,11 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux/$(ARCH)/vmlinux.h
 
 # --- userspace -------------------------------------------------------------
+$(OUT)/obj/userspace/lib/%.o: userspace/lib/%.c $(HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -D_GNU_SOURCE $(LIB_INC) $(CFLAGS) $(WARN) -c $< -o $@
+
 $(OUT)/obj/%.o: %.c $(HDRS) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -98,6 +110,11 @@ $(OUT)/demo/vendor-agent: $(OUT)/fixtures/mkdemo
 	$(Q)$< $@
 
 # --- tests -----------------------------------------------------------------
+$(OUT)/asan/userspace/lib/%.o: userspace/lib/%.c $(HDRS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -D_GNU_SOURCE $(LIB_INC) -O1 -g $(SAN) $(WARN) -c $< -o $@
+
 $(OUT)/asan/%.o: %.c $(HDRS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
@@ -171,7 +188,7 @@ install-test: $(OUT)/embargo
 # for FUZZ_SECONDS on the seeds of tests/fuzz/corpus and policies/.
 FUZZ_SECONDS ?= 60
 export FUZZ_SECONDS
-FUZZ_SRCS := $(addprefix userspace/,policy.c ydoc.c host.c levels.c netaddr.c compile.c \
+FUZZ_SRCS := $(addprefix userspace/lib/policy/,policy.c ydoc.c host.c levels.c netaddr.c compile.c \
 	pathglob.c resolve.c diag.c sign.c)
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

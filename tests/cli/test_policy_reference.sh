@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/policy-reference.md against the parser, both ways:
 #   - every key of the parser's key tables (the static `*_keys[]` arrays of
-#     userspace/policy.c and userspace/host.c) is documented in the key
+#     userspace/lib/policy/policy.c and userspace/lib/policy/host.c) is documented in the key
 #     table between the markers <!-- keys:begin --> and <!-- keys:end -->;
 #   - every documented key is one of the parser's, and `embargo check`
 #     accepts a tiny policy (or host tag) that uses it with the example
@@ -27,16 +27,16 @@ keys_of() {
 # A containment allow rule takes the connect keys but `host`
 # (parse_rule(..., with_host = 0) in policy.c).
 declare -A WHERE=(
-	[userspace/policy.c:policy_keys]="policy -"
-	[userspace/policy.c:vendor_keys]="policy vendors[]"
-	[userspace/policy.c:connect_keys]="policy vendors[].connect[]"
-	[userspace/policy.c:contain_keys]="policy contain"
-	[userspace/host.c:host_keys]="host -"
-	[userspace/host.c:scan_keys]="host scan"
+	[userspace/lib/policy/policy.c:policy_keys]="policy -"
+	[userspace/lib/policy/policy.c:vendor_keys]="policy vendors[]"
+	[userspace/lib/policy/policy.c:connect_keys]="policy vendors[].connect[]"
+	[userspace/lib/policy/policy.c:contain_keys]="policy contain"
+	[userspace/lib/policy/host.c:host_keys]="host -"
+	[userspace/lib/policy/host.c:scan_keys]="host scan"
 )
 
 : > "$T/parser"
-for src in userspace/policy.c userspace/host.c; do
+for src in userspace/lib/policy/policy.c userspace/lib/policy/host.c; do
 	while read -r table; do
 		w=${WHERE[$src:$table]:-}
 		if [ -z "$w" ]; then

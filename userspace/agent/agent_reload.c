@@ -259,9 +259,10 @@ int agent_reload(struct agent *a)
 	struct emb_diag diag = { 0 };
 	struct emb_loaded next;
 	uint32_t base = a->rule_base + (uint32_t)a->pol.compiled.n_rules;
+	struct emb_sources src = emb_opts_sources(a->opts);
 	int err;
 
-	if (emb_loaded_init(&next, a->opts, &diag) ||
+	if (emb_loaded_init(&next, &src, &diag) ||
 	    (agent_contain_check(&next, &diag) ? (emb_loaded_free(&next), 1) : 0)) {
 		log_refused(a, &diag); /* the set in force stays in force */
 		emb_diag_free(&diag);

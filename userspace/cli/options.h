@@ -5,13 +5,8 @@
 
 #include <stddef.h>
 
-#define EMB_DEFAULT_HOST "/etc/embargo/host.yaml"
-#define EMB_DEFAULT_POLICY_DIR "/etc/embargo/policies.d"
-#define EMB_DEFAULT_KEYS_DIR "/etc/embargo/keys.d"
-#define EMB_DEFAULT_STATE_DIR "/var/lib/embargo"
-#define EMB_DEFAULT_LOG "/var/log/embargo/events.jsonl"
-#define EMB_DEFAULT_PIN_DIR "/sys/fs/bpf/embargo"
-#define EMB_DEFAULT_SOCKET "/run/embargo/embargo.sock"
+#include "paths.h"
+#include "policy_load.h"
 
 /* --backend (embargo run): which enforcement backend to use. */
 enum emb_opt_backend {
@@ -54,5 +49,7 @@ void emb_opts_free(struct emb_opts *o);
 
 /* The policy dir to read: --policy-dir, else the default when no --policy. */
 const char *emb_opts_policy_dir(const struct emb_opts *o);
+/* Where host tag and policies come from, for emb_loaded_init(). */
+struct emb_sources emb_opts_sources(const struct emb_opts *o);
 
 #endif

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-int emb_loaded_init(struct emb_loaded *l, const struct emb_opts *o, struct emb_diag *diag)
+#include "paths.h"
+
+int emb_loaded_init(struct emb_loaded *l, const struct emb_sources *o, struct emb_diag *diag)
 {
 	memset(l, 0, sizeof(*l));
 	l->now = time(NULL);
@@ -11,7 +13,7 @@ int emb_loaded_init(struct emb_loaded *l, const struct emb_opts *o, struct emb_d
 		return -1;
 	l->host_level = emb_host_level_name(&l->host);
 	if (emb_policy_set_load_signed(&l->set, &l->host, o->keys_dir, o->policies, o->n_policies,
-				       emb_opts_policy_dir(o), diag) ||
+				       o->policy_dir, diag) ||
 	    emb_compile_at(&l->set, &l->host, l->now, NULL, &l->compiled, diag)) {
 		emb_loaded_free(l);
 		return -1;

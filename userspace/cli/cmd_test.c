@@ -15,6 +15,7 @@
 #include "cmds.h"
 #include "endpoint.h"
 #include "hashindex.h"
+#include "options.h"
 #include "policy_load.h"
 
 #define TEST_OPTS "host,classification,policy,policy-dir,keys-dir,exec,connect"
@@ -123,6 +124,7 @@ int cmd_test(int argc, char **argv)
 	struct emb_diag diag = { 0 };
 	struct emb_loaded l;
 	struct emb_opts o;
+	struct emb_sources src;
 	int rc = EXIT_ERROR;
 
 	if (emb_opts_parse(&o, argc, argv, TEST_OPTS))
@@ -132,7 +134,8 @@ int cmd_test(int argc, char **argv)
 				"(--exec PATH | --connect ADDR[:PORT][/tcp|udp])\n");
 		goto out;
 	}
-	if (emb_loaded_init(&l, &o, &diag)) {
+	src = emb_opts_sources(&o);
+	if (emb_loaded_init(&l, &src, &diag)) {
 		for (size_t i = 0; i < diag.n; i++)
 			fprintf(stderr, "%s\n", diag.msgs[i]);
 		goto out;

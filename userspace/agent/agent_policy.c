@@ -9,7 +9,8 @@ int agent_policy_load(struct agent *a)
 {
 	struct emb_diag diag = { 0 };
 	struct emb_json j;
-	int err = emb_loaded_init(&a->pol, a->opts, &diag);
+	struct emb_sources src = emb_opts_sources(a->opts);
+	int err = emb_loaded_init(&a->pol, &src, &diag);
 
 	if (!err && agent_contain_check(&a->pol, &diag)) {
 		emb_loaded_free(&a->pol);

@@ -175,3 +175,15 @@ const char *emb_opts_policy_dir(const struct emb_opts *o)
 		return o->policy_dir;
 	return o->n_policies ? NULL : EMB_DEFAULT_POLICY_DIR;
 }
+
+struct emb_sources emb_opts_sources(const struct emb_opts *o)
+{
+	return (struct emb_sources){
+		.host = o->host,
+		.classification = o->classification,
+		.keys_dir = o->keys_dir,
+		.policies = o->policies,
+		.n_policies = o->n_policies,
+		.policy_dir = emb_opts_policy_dir(o),
+	};
+}

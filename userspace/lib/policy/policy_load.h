@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* policy_load.h - options -> host tag + policy set + compiled decisions. */
+/* policy_load.h - host file + policy files -> host tag + policy set + compiled decisions. */
 #ifndef EMBARGO_POLICY_LOAD_H
 #define EMBARGO_POLICY_LOAD_H
 
 #include <time.h>
 
 #include "compile.h"
-#include "options.h"
 #include "policy.h"
 #include "resolve.h"
+
+/* Where the host tag and the policies come from (the command line's paths). */
+struct emb_sources {
+	const char *host;           /* NULL: EMB_DEFAULT_HOST if it exists */
+	const char *classification; /* overrides the host file's level */
+	const char *keys_dir;
+	const char **policies;
+	size_t n_policies;
+	const char *policy_dir;     /* NULL: none */
+};
 
 struct emb_loaded {
 	struct emb_host host;
@@ -19,10 +28,10 @@ struct emb_loaded {
 	time_t now;             /* compiled for this instant */
 };
 
-/* Read --host/--classification and --policy/--policy-dir, then compile for
+/* Read the host tag and the policies of src, then compile for
  * now (time(NULL)) with no connect[].host resolved (pending). On error
  * every message is in diag and l holds nothing. */
-int emb_loaded_init(struct emb_loaded *l, const struct emb_opts *o, struct emb_diag *diag);
+int emb_loaded_init(struct emb_loaded *l, const struct emb_sources *src, struct emb_diag *diag);
 
 /*
  * Compile again for now with the DNS table as it is: at
