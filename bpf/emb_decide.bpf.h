@@ -8,6 +8,7 @@
 #define EMB_DECIDE_BPF_H
 
 #include "embargo_abi.h"
+#include "emb_v4embed.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -322,18 +323,37 @@ static __always_inline void emb_decide_net4(__u32 daddr_be, __u16 port, __u8 pro
 		emb_match_rules(v, port, proto, out);
 }
 
+/*
+ * An IPv6 destination: its own rules, and the IPv4 rules of every IPv4
+ * address it carries (emb_v4embed.h: mapped, compatible, NAT64, 6to4);
+ * the strongest verdict wins. Fail-closed: an encapsulated banned IPv4
+ * address is the same far end.
+ */
 static __always_inline void emb_decide_net6(const __u32 daddr_be[4], __u16 port, __u8 proto,
 					    struct emb_verdict *out)
 {
 	struct emb_lpm6_key key = { .prefixlen = 128 };
+	__u8 v4[EMB_V4_EMBED_MAX][4];
 	struct emb_net_value *v;
+	int n;
 
-	/* ::ffff:a.b.c.d is IPv4 on the wire: the IPv4 rules apply. */
-	if (daddr_be[0] == 0 && daddr_be[1] == 0 && daddr_be[2] == bpf_htonl(0xffff)) {
-		emb_decide_net4(daddr_be[3], port, proto, out);
-		return;
-	}
 	__builtin_memcpy(key.addr, daddr_be, 16);
+	n = emb_v4_embedded(key.addr, v4);
+	if (EMB_V4_COUNT(n)) {
+		__u32 a;
+
+		__builtin_memcpy(&a, v4[0], 4);
+		emb_decide_net4(a, port, proto, out);
+	}
+	if (EMB_V4_COUNT(n) > 1) {
+		__u32 a;
+
+		__builtin_memcpy(&a, v4[1], 4);
+		emb_decide_net4(a, port, proto, out);
+	}
+	/* ::ffff:a.b.c.d is IPv4 on the wire: only the IPv4 rules apply. */
+	if (n & EMB_V4_ONLY)
+		return;
 	v = bpf_map_lookup_elem(&emb_net6, &key);
 	if (v)
 		emb_match_rules(v, port, proto, out);

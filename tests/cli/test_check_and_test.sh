@@ -38,6 +38,12 @@ expect "test: unbanned exec -> allow" 0 "$EMBARGO" test "${P[@]}" --classificati
 expect "test: banned v4 network -> deny" 10 "$EMBARGO" test "${P[@]}" --classification SECRET --connect 203.0.113.9:443
 expect "test: banned v4 network, any port -> deny" 10 "$EMBARGO" test "${P[@]}" --classification TOP_SECRET --connect 203.0.113.9
 expect "test: v4-mapped v6 of a banned v4 -> deny" 10 "$EMBARGO" test "${P[@]}" --classification SECRET --connect '[::ffff:203.0.113.9]:80'
+for a in '[::203.0.113.9]' '[64:ff9b::203.0.113.9]' '[64:ff9b:1:cb00:71:900::]' '[64:ff9b:1::cb00:7109]' '[2002:cb00:7109::1]'; do
+	expect "test: $a carries a banned v4 -> deny" 10 "$EMBARGO" test "${P[@]}" --classification SECRET --connect "$a:443"
+done
+for a in '[::198.51.100.1]' '[64:ff9b::198.51.100.1]' '[64:ff9b:1::c633:6401]' '[2002:c633:6401::1]' '[2001:cb00:7109::1]'; do
+	expect "test: $a carries a clean v4 (or none) -> allow" 0 "$EMBARGO" test "${P[@]}" --classification SECRET --connect "$a:443"
+done
 expect "test: banned v6 port range, udp -> deny" 10 "$EMBARGO" test "${P[@]}" --classification SECRET --connect '[2001:db8:10::1]:8053/udp'
 expect "test: v6 port outside the rule -> allow" 0 "$EMBARGO" test "${P[@]}" --classification SECRET --connect '[2001:db8:10::1]:22'
 expect "test: other network -> allow" 0 "$EMBARGO" test "${P[@]}" --classification SECRET --connect 198.51.100.1:443

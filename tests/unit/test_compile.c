@@ -132,6 +132,50 @@ static void test_net_pushdown(void **state)
 	teardown(&f);
 }
 
+/* A banned IPv4 prefix matches every IPv6 form that carries it
+ * (include/emb_v4embed.h); a clean IPv4 address in the same form does not. */
+static void test_net_encapsulated(void **state)
+{
+	struct fixture f = { 0 };
+	const char *texts[] = {
+		"embargo: 1\nid: enc\nscheme: uk-gsc\nenforce: SECRET\n"
+		"vendors:\n  - name: V\n    connect:\n"
+		"      - cidr: 203.0.113.0/24\n        ports: [443]\n"
+		"      - cidr: 0.0.0.0/8\n        ports: [9]\n"
+		"      - cidr: 2002:c000:207::/48\n        ports: [80]\n",
+	};
+	static const char *const banned[] = {
+		"::ffff:203.0.113.7", "::203.0.113.7", "64:ff9b::203.0.113.7",
+		"64:ff9b::cb00:7107", "64:ff9b:1:cb00:71:700::", "64:ff9b:1::203.0.113.7",
+		"2002:cb00:7107::1",
+	};
+	static const char *const clean[] = {
+		"::ffff:192.0.2.7", "::192.0.2.7", "64:ff9b::192.0.2.7", "64:ff9b:1:c000:2:700::",
+		"64:ff9b:1::192.0.2.7", "2002:c000:207::1", "64:ff9c::203.0.113.7",
+		"2001:cb00:7107::1", "64:ff9b:2::203.0.113.7",
+	};
+
+	(void)state;
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_ok(&f);
+	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++) {
+		assert_int_equal(net_action(&f.c, banned[i], 443, EMB_PROTO_TCP), EMB_ACT_DENY);
+		/* The IPv4 rule's port still counts. */
+		assert_int_equal(net_action(&f.c, banned[i], 444, EMB_PROTO_TCP), EMB_ACT_NONE);
+	}
+	for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++)
+		assert_int_equal(net_action(&f.c, clean[i], 443, EMB_PROTO_TCP), EMB_ACT_NONE);
+	/* :: and ::1 are not IPv4-compatible forms of 0.0.0.0/8. */
+	assert_int_equal(net_action(&f.c, "::1", 9, EMB_PROTO_TCP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "::", 9, EMB_PROTO_TCP), EMB_ACT_NONE);
+	assert_int_equal(net_action(&f.c, "::0.0.0.2", 9, EMB_PROTO_TCP), EMB_ACT_DENY);
+	/* A 6to4 address keeps its own IPv6 rules too; a mapped one does not
+	 * get them (it is IPv4 on the wire). */
+	assert_int_equal(net_action(&f.c, "2002:c000:207::1", 80, EMB_PROTO_TCP), EMB_ACT_DENY);
+	teardown(&f);
+}
+
 /* 0.0.0.0/0 and ::/0 share their address bytes: they must stay two
  * prefixes, and neither may pass its rules to the other family. */
 static void test_net_families_apart(void **state)
@@ -533,6 +577,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_net_pushdown),
 		cmocka_unit_test(test_net_families_apart),
+		cmocka_unit_test(test_net_encapsulated),
 		cmocka_unit_test(test_gating),
 		cmocka_unit_test(test_deny_beats_audit),
 		cmocka_unit_test(test_too_many_rules),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "compile.h"
+#include "emb_v4embed.h"
 #include "pagemem.h"
 
 #include <errno.h>
@@ -559,20 +560,15 @@ static const struct emb_net_value *lpm_find(const struct emb_compiled *c, int fa
 	return best;
 }
 
-struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
-					    const uint8_t *addr, int port, unsigned proto)
+/* The strongest rule of the longest prefix containing addr (family's
+ * table) that covers (port, proto) into out. */
+static void net_match(const struct emb_compiled *c, int family, const uint8_t *addr, int port,
+		      unsigned proto, struct emb_verdict *out)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	struct emb_verdict out = { 0 };
-	const struct emb_net_value *v;
+	const struct emb_net_value *v = lpm_find(c, family, addr);
 
-	if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof(v4mapped)) == 0) {
-		family = AF_INET;
-		addr += 12;
-	}
-	v = lpm_find(c, family, addr);
 	if (!v)
-		return out;
+		return;
 	/* Same walk as emb_match_rules() in bpf/emb_decide.bpf.h. */
 	for (uint32_t i = 0; i < v->count; i++) {
 		const struct emb_net_rule *r = &v->rules[i];
@@ -581,11 +577,31 @@ struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int fa
 			continue;
 		if (port >= 0 && (port < r->port_lo || port > r->port_hi))
 			continue;
-		if (r->action > out.action) {
-			out.action = r->action;
-			out.rule_id = r->rule_id;
+		if (r->action > out->action) {
+			out->action = r->action;
+			out->rule_id = r->rule_id;
 		}
 	}
+}
+
+struct emb_verdict emb_compiled_net_verdict(const struct emb_compiled *c, int family,
+					    const uint8_t *addr, int port, unsigned proto)
+{
+	struct emb_verdict out = { 0 };
+	uint8_t v4[EMB_V4_EMBED_MAX][4];
+	int n;
+
+	if (family == AF_INET) {
+		net_match(c, AF_INET, addr, port, proto, &out);
+		return out;
+	}
+	/* As emb_decide_net6(): the IPv4 addresses it carries, then its own
+	 * rules unless it is IPv4 on the wire. */
+	n = emb_v4_embedded(addr, v4);
+	for (int i = 0; i < EMB_V4_COUNT(n); i++)
+		net_match(c, AF_INET, v4[i], port, proto, &out);
+	if (!(n & EMB_V4_ONLY))
+		net_match(c, AF_INET6, addr, port, proto, &out);
 	return out;
 }
 
