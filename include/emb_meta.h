@@ -20,7 +20,7 @@
 struct emb_meta {
 	__u32 magic;       /* EMB_META_MAGIC */
 	__u32 abi_version; /* EMBARGO_ABI_VERSION of the programs and maps pinned */
-	__u32 backend;     /* enum emb_backend (loader.h) */
+	__u32 backend;     /* enum emb_backend (embargo_abi.h) */
 	__u32 pad;
 	__u64 generation;  /* +1 on every agent start over these pins (adopt or replace) */
 	__u64 created_ns;  /* CLOCK_REALTIME when these links were attached */

@@ -16,6 +16,19 @@
 
 #define EMBARGO_ABI_VERSION 2
 
+/*
+ * The enforcement backends: the one enum for the loader, the CLI's
+ * --backend and emb_meta.backend (pinned, so read by other builds: values
+ * are never renumbered, only appended; names in userspace/lib/sys/backend.c).
+ * EMB_BACKEND_AUTO is a request (--backend auto), never pinned.
+ */
+enum emb_backend {
+	EMB_BACKEND_CLASSIC = 0, /* tracepoints: SIGKILL before the first instruction */
+	EMB_BACKEND_LSM = 1,     /* BPF LSM: exec/mmap fail with EPERM */
+	EMB_BACKEND_COUNT,       /* keep after the last backend */
+	EMB_BACKEND_AUTO = 0xff, /* the first usable backend, in the loader's order */
+};
+
 /* Verdicts, ordered: a larger value wins (deny beats audit). */
 enum emb_action {
 	EMB_ACT_NONE = 0,

@@ -20,30 +20,15 @@
 #include <linux/magic.h>
 
 #include "embargo.skel.h"
+#include "hooks.h"
 #include "pins.h"
 #include "probe.h"
 
 #define BPFFS_ROOT "/sys/fs/bpf"
 
-/* Every link either backend pins: a takeover holds all the old ones. */
-enum emb_link_idx {
-	EMB_LINK_EXEC, /* tp_btf/sched_process_exec or lsm/bprm_check_security */
-	EMB_LINK_MMAP, /* lsm/mmap_file, or classic tp_btf/sys_enter (mmap+mprotect) */
-	EMB_LINK_MPROTECT, /* lsm/file_mprotect */
-	EMB_LINK_CONNECT4,
-	EMB_LINK_CONNECT6,
-	EMB_LINK_SENDMSG4,
-	EMB_LINK_SENDMSG6,
-	EMB_LINK_MAX,
-};
-
-static const char *const link_pin_names[EMB_LINK_MAX] = {
-	"link_exec", "link_mmap", "link_mprotect", "link_connect4", "link_connect6", "link_sendmsg4", "link_sendmsg6",
-};
-
 struct emb_loader {
 	struct embargo_bpf *skel;
-	struct bpf_link *links[EMB_LINK_MAX];
+	struct bpf_link *links[EMB_HOOKS_MAX]; /* by emb_hooks[] row */
 	char *pin_dir;
 	int cgroup_fd;
 	enum emb_backend backend;
@@ -114,21 +99,57 @@ static uint32_t inode_capacity(uint32_t asked)
 	return asked > EMB_INODES_MIN ? asked : EMB_INODES_MIN;
 }
 
-/* Load only the chosen backend's exec programs; the network programs are
- * shared by both backends. */
+static struct bpf_program *hook_prog(const struct embargo_bpf *s, size_t row)
+{
+	return bpf_object__find_program_by_name(s->obj, emb_hooks[row].prog);
+}
+
+/*
+ * Load only the programs of backend b's rows of the hook table. Every
+ * program of the object must have a row and every row a program, and no
+ * two rows of one backend may share a pin: a mismatch is a build defect,
+ * refused before anything loads.
+ */
 static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
 {
-	int lsm = b == EMB_BACKEND_LSM;
-	int err;
+	struct bpf_program *p;
+	int err = 0;
 
-	err = bpf_program__set_autoload(s->progs.emb_exec, !lsm);
-	err = err ?: bpf_program__set_autoload(s->progs.emb_sys_enter, !lsm);
-	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_exec, lsm);
-	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mmap, lsm);
-	err = err ?: bpf_program__set_autoload(s->progs.emb_lsm_mprotect, lsm);
-	if (err)
-		fprintf(stderr, "embargo: selecting programs: %s\n", strerror(-err));
-	return err;
+	for (size_t i = 0; i < emb_hooks_n; i++) {
+		if (!hook_prog(s, i)) {
+			fprintf(stderr, "embargo: hook table: no program %s in the BPF object\n",
+				emb_hooks[i].prog);
+			return -ENOENT;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (emb_hook_on(&emb_hooks[i], b) && emb_hook_on(&emb_hooks[j], b) &&
+			    strcmp(emb_hooks[i].pin, emb_hooks[j].pin) == 0) {
+				fprintf(stderr, "embargo: hook table: pin %s twice for backend %s\n",
+					emb_hooks[i].pin, emb_backend_name(b));
+				return -EINVAL;
+			}
+	}
+	bpf_object__for_each_program(p, s->obj) {
+		int on = 0, listed = 0;
+
+		for (size_t i = 0; i < emb_hooks_n; i++)
+			if (strcmp(emb_hooks[i].prog, bpf_program__name(p)) == 0) {
+				listed = 1;
+				on |= emb_hook_on(&emb_hooks[i], b);
+			}
+		if (!listed) {
+			fprintf(stderr, "embargo: hook table: program %s has no row\n",
+				bpf_program__name(p));
+			return -EINVAL;
+		}
+		err = bpf_program__set_autoload(p, on);
+		if (err) {
+			fprintf(stderr, "embargo: selecting program %s: %s\n", bpf_program__name(p),
+				strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -139,40 +160,11 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-/* Which program each link pin holds, per backend (NULL: not used by it). */
-static struct bpf_program *link_prog(struct embargo_bpf *s, int idx, enum emb_backend b, int *cgroup)
-{
-	int lsm = b == EMB_BACKEND_LSM;
-
-	*cgroup = 0;
-	switch (idx) {
-	case EMB_LINK_EXEC:
-		return lsm ? s->progs.emb_lsm_exec : s->progs.emb_exec;
-	case EMB_LINK_MMAP:
-		/* classic: one sys_enter program judges mmap and mprotect */
-		return lsm ? s->progs.emb_lsm_mmap : s->progs.emb_sys_enter;
-	case EMB_LINK_MPROTECT:
-		return lsm ? s->progs.emb_lsm_mprotect : NULL;
-	}
-	*cgroup = 1;
-	switch (idx) {
-	case EMB_LINK_CONNECT4:
-		return s->progs.emb_connect4;
-	case EMB_LINK_CONNECT6:
-		return s->progs.emb_connect6;
-	case EMB_LINK_SENDMSG4:
-		return s->progs.emb_sendmsg4;
-	case EMB_LINK_SENDMSG6:
-		return s->progs.emb_sendmsg6;
-	}
-	return NULL;
-}
-
 /* The pinned set is ours, of this ABI and backend, with every link. */
 static int pins_adoptable(struct emb_loader *l, enum emb_backend b)
 {
 	char path[PATH_MAX];
-	int cg, err = emb_pins_meta_read(l->pin_dir, &l->old_meta);
+	int err = emb_pins_meta_read(l->pin_dir, &l->old_meta);
 
 	l->have_old_meta = err == 0;
 	if (err == -ENOENT)
@@ -187,13 +179,13 @@ static int pins_adoptable(struct emb_loader *l, enum emb_backend b)
 		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: pinned backend %s, "
 				"chosen %s", emb_backend_name((enum emb_backend)l->old_meta.backend),
 				emb_backend_name(b)), 0;
-	for (int i = 0; i < EMB_LINK_MAX; i++) {
-		if (!link_prog(l->skel, i, b, &cg))
+	for (size_t i = 0; i < emb_hooks_n; i++) {
+		if (!emb_hook_on(&emb_hooks[i], b))
 			continue;
-		if (emb_pin_path(path, sizeof(path), l->pin_dir, link_pin_names[i]) ||
+		if (emb_pin_path(path, sizeof(path), l->pin_dir, emb_hooks[i].pin) ||
 		    access(path, F_OK))
 			return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: link %s is not "
-					"pinned", link_pin_names[i]), 0;
+					"pinned", emb_hooks[i].pin), 0;
 	}
 	return 1;
 }
@@ -348,16 +340,24 @@ static int lsm_selftest(struct emb_loader *l, char *why, size_t why_len)
 	return 0;
 }
 
+/*
+ * A backend's probe: 0 when backend b is usable on this kernel, with its
+ * programs loaded into l->skel and why[] saying how it was proven; else -1
+ * with the reason in why[], or a negative errno for an error that must stop
+ * the start whatever was asked (printed).
+ */
+typedef int (*emb_try_fn)(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+			  size_t why_len);
+
 /* Every LSM condition, in order; the first that fails is the reason. */
 static int try_lsm(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
 		   size_t why_len)
 {
 	int err;
 
-	why[0] = '\0';
 	if (emb_probe_bpf_lsm_listed(why, why_len))
 		return -1;
-	err = load_backend(l, opts, EMB_BACKEND_LSM, opts->backend == EMB_WANT_AUTO);
+	err = load_backend(l, opts, EMB_BACKEND_LSM, opts->backend == EMB_BACKEND_AUTO);
 	if (err) {
 		snprintf(why, why_len, "the kernel refused the LSM programs: %s", strerror(-err));
 		return -1;
@@ -369,37 +369,92 @@ static int try_lsm(struct emb_loader *l, const struct emb_loader_opts *opts, cha
 	return 0;
 }
 
+/* Classic needs only tracepoints: its load failing is an error, not a
+ * reason to look further (there is nothing further). */
+static int try_classic(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+		       size_t why_len)
+{
+	int err = load_backend(l, opts, EMB_BACKEND_CLASSIC, 0);
+
+	if (err) {
+		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
+		return err;
+	}
+	snprintf(why, why_len, "its tracepoint programs loaded");
+	return 0;
+}
+
 /*
- * Decide the backend. Fail-closed towards enforcement: auto falls back to
- * classic (which still denies, by SIGKILL) rather than to nothing; an
- * explicit --backend lsm that cannot be honoured is an error, never a
- * silent downgrade.
+ * Auto-selection order, best first: the first usable backend enforces.
+ * A new backend is one row here (where its guarantees rank) and its try
+ * function; classic stays last, it is the floor.
+ */
+static const struct {
+	enum emb_backend b;
+	emb_try_fn try;
+} backend_order[] = {
+	{ EMB_BACKEND_LSM, try_lsm },
+	{ EMB_BACKEND_CLASSIC, try_classic },
+};
+
+/* Append "; " (after the first) and fmt to buf. */
+static void reason_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n && n + 2 < len) {
+		memcpy(buf + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Decide the backend. Fail-closed towards enforcement: auto falls back
+ * along backend_order (classic still denies, by SIGKILL) rather than to
+ * nothing; an explicit --backend that cannot be honoured is an error
+ * (-ENOTSUP, the reason in why[]), never a silent downgrade. The reason
+ * kept says why each better backend was passed over, or what was asked.
  */
 static int choose_backend(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
 			  size_t why_len)
 {
-	char lsm_why[sizeof(l->reason)] = "";
-	int err;
+	char one[sizeof(l->reason)];
+	int auto_pick = opts->backend == EMB_BACKEND_AUTO;
 
-	if (opts->backend != EMB_WANT_CLASSIC && try_lsm(l, opts, lsm_why, sizeof(lsm_why)) == 0) {
-		l->backend = EMB_BACKEND_LSM;
-		snprintf(l->reason, sizeof(l->reason), "%s", lsm_why);
-		return 0;
+	l->reason[0] = '\0';
+	for (size_t i = 0; i < sizeof(backend_order) / sizeof(backend_order[0]); i++) {
+		enum emb_backend b = backend_order[i].b;
+		int err;
+
+		if (!auto_pick && opts->backend != b)
+			continue;
+		one[0] = '\0';
+		err = backend_order[i].try(l, opts, one, sizeof(one));
+		if (err < -1)
+			return err;
+		if (err == 0) {
+			l->backend = b;
+			if (!auto_pick)
+				snprintf(l->reason, sizeof(l->reason), "requested with --backend %s, %s",
+					 emb_backend_name(b), one);
+			else if (!l->reason[0])
+				snprintf(l->reason, sizeof(l->reason), "%s", one);
+			return 0;
+		}
+		if (!auto_pick) {
+			if (why)
+				snprintf(why, why_len, "%s", one);
+			return -ENOTSUP;
+		}
+		reason_add(l->reason, sizeof(l->reason), "%s unusable: %s", emb_backend_name(b), one);
 	}
-	if (opts->backend == EMB_WANT_LSM) {
-		if (why)
-			snprintf(why, why_len, "%s", lsm_why);
-		return -ENOTSUP;
-	}
-	l->backend = EMB_BACKEND_CLASSIC;
-	if (opts->backend == EMB_WANT_CLASSIC)
-		snprintf(l->reason, sizeof(l->reason), "requested with --backend classic");
-	else
-		snprintf(l->reason, sizeof(l->reason), "%s", lsm_why);
-	err = load_backend(l, opts, EMB_BACKEND_CLASSIC, 0);
-	if (err)
-		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
-	return err;
+	if (why)
+		snprintf(why, why_len, "no backend named %s in this build", emb_backend_name(opts->backend));
+	return -ENOTSUP;
 }
 
 int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts, char *why,
@@ -439,11 +494,6 @@ enum emb_backend emb_loader_backend(const struct emb_loader *l)
 	return l->backend;
 }
 
-const char *emb_backend_name(enum emb_backend b)
-{
-	return b == EMB_BACKEND_LSM ? "lsm" : "classic";
-}
-
 const char *emb_loader_backend_reason(const struct emb_loader *l)
 {
 	return l->reason;
@@ -456,8 +506,7 @@ static size_t owned_pin_names(const struct emb_loader *l, const char **names, si
 	struct bpf_map *m;
 	size_t n = 0;
 
-	for (int i = 0; i < EMB_LINK_MAX && n < cap; i++)
-		names[n++] = link_pin_names[i];
+	n = emb_hook_pins(names, cap);
 	bpf_object__for_each_map(m, l->skel->obj)
 		if (!bpf_map__is_internal(m) && n < cap)
 			names[n++] = bpf_map__name(m);
@@ -476,24 +525,26 @@ static int pin_map(const struct emb_loader *l, struct bpf_map *m)
 	return err;
 }
 
-static int attach_one(struct emb_loader *l, int idx)
+/* Attach and pin row idx of the hook table, if the backend uses it. */
+static int attach_one(struct emb_loader *l, size_t idx)
 {
+	const struct emb_hook *h = &emb_hooks[idx];
+	struct bpf_program *prog = hook_prog(l->skel, idx);
 	char path[PATH_MAX];
 	struct bpf_link *link;
-	struct bpf_program *prog;
-	int cgroup, err;
+	int err;
 
-	prog = link_prog(l->skel, idx, l->backend, &cgroup);
-	if (!prog)
+	if (!emb_hook_on(h, l->backend))
 		return 0;
-	link = cgroup ? bpf_program__attach_cgroup(prog, l->cgroup_fd) : bpf_program__attach(prog);
+	link = h->attach == EMB_ATTACH_CGROUP ? bpf_program__attach_cgroup(prog, l->cgroup_fd)
+					      : bpf_program__attach(prog);
 	if (!link) {
 		err = -errno;
 		fprintf(stderr, "embargo: attaching %s: %s\n", bpf_program__name(prog), strerror(errno));
 		return err;
 	}
 	l->links[idx] = link;
-	err = pin_path(path, sizeof(path), l->pin_dir, link_pin_names[idx]);
+	err = pin_path(path, sizeof(path), l->pin_dir, h->pin);
 	err = err ?: bpf_link__pin(link, path);
 	if (err)
 		fprintf(stderr, "embargo: pinning link %s: %s\n", path, strerror(-err));
@@ -505,7 +556,7 @@ static int attach_one(struct emb_loader *l, int idx)
  * ones (a failed attach) detach here. */
 static void drop_link_fds(struct emb_loader *l)
 {
-	for (int i = 0; i < EMB_LINK_MAX; i++) {
+	for (size_t i = 0; i < EMB_HOOKS_MAX; i++) {
 		bpf_link__destroy(l->links[i]);
 		l->links[i] = NULL;
 	}
@@ -541,16 +592,16 @@ static uint64_t realtime_ns(void)
  */
 static int attach_replace(struct emb_loader *l)
 {
-	const char *names[EMB_LINK_MAX + EMB_MAX_MAPS];
-	int old[EMB_LINK_MAX + EMB_MAX_MAPS];
-	size_t n = owned_pin_names(l, names, EMB_LINK_MAX + EMB_MAX_MAPS);
+	const char *names[EMB_HOOKS_MAX + EMB_MAX_MAPS];
+	int old[EMB_HOOKS_MAX + EMB_MAX_MAPS];
+	size_t n = owned_pin_names(l, names, EMB_HOOKS_MAX + EMB_MAX_MAPS);
 	char path[PATH_MAX];
 	struct bpf_map *m;
 	int err = emb_pins_hold(l->pin_dir, names, n, old);
 
 	if (err)
 		return err;
-	for (int i = 0; i < EMB_LINK_MAX && !err; i++)
+	for (size_t i = 0; i < emb_hooks_n && !err; i++)
 		err = attach_one(l, i);
 	bpf_object__for_each_map(m, l->skel->obj)
 		if (!err && !bpf_map__is_internal(m) && m != l->skel->maps.emb_meta)
@@ -849,7 +900,7 @@ void emb_loader_close(struct emb_loader *l)
 {
 	if (!l)
 		return;
-	for (int i = 0; i < EMB_LINK_MAX; i++)
+	for (size_t i = 0; i < EMB_HOOKS_MAX; i++)
 		bpf_link__destroy(l->links[i]); /* pinned links stay attached */
 	embargo_bpf__destroy(l->skel);
 	if (l->cgroup_fd >= 0)

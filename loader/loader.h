@@ -12,23 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "emb_meta.h"
 #include "embargo_abi.h"
 
 struct emb_loader;
-
-/* The enforcement backend in use (SPEC §5). */
-enum emb_backend {
-	EMB_BACKEND_CLASSIC = 0, /* tp_btf exec + SIGKILL */
-	EMB_BACKEND_LSM = 1,     /* BPF LSM: exec/mmap fail with EPERM */
-};
-
-/* What the caller asked for (--backend). */
-enum emb_backend_want {
-	EMB_WANT_AUTO = 0,    /* LSM when usable, else classic with the reason */
-	EMB_WANT_LSM = 1,     /* LSM or an error with the reason */
-	EMB_WANT_CLASSIC = 2, /* classic, no LSM probe */
-};
 
 struct emb_loader_opts {
 	const char *pin_dir;     /* e.g. /sys/fs/bpf/embargo */
@@ -36,24 +24,23 @@ struct emb_loader_opts {
 	uint32_t inode_entries;  /* capacity of the inode verdict map */
 	uint32_t net4_entries;   /* capacity of the IPv4 prefix map */
 	uint32_t net6_entries;   /* capacity of the IPv6 prefix map */
-	enum emb_backend_want backend;
+	enum emb_backend backend; /* --backend: EMB_BACKEND_AUTO or the one to use */
 };
 
 /*
  * Choose the backend, then open, size and load (verifier) its programs.
- * LSM is usable when `bpf` is a token of /sys/kernel/security/lsm (securityfs
- * is mounted there if needed), its programs load, and a self-test exec of
- * /bin/true is seen by lsm/bprm_check_security. With EMB_WANT_AUTO anything
- * else falls back to classic; with EMB_WANT_LSM it is an error. The reason
- * is in emb_loader_backend_reason(), or in why[] on failure (may be NULL).
- * Other errors are printed.
+ * EMB_BACKEND_AUTO takes the first usable backend of the loader's order
+ * (lsm, then classic); the reason each better one was passed over is in
+ * emb_loader_backend_reason(). LSM is usable when `bpf` is a token of
+ * /sys/kernel/security/lsm (securityfs is mounted there if needed), its
+ * programs load, and a self-test exec of /bin/true is seen by
+ * lsm/bprm_check_security. A named backend that is unusable is -ENOTSUP
+ * with the reason in why[] (may be NULL). Other errors are printed.
  */
 int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts, char *why,
 		    size_t why_len);
 
 enum emb_backend emb_loader_backend(const struct emb_loader *l);
-/* "classic" or "lsm". */
-const char *emb_backend_name(enum emb_backend b);
 /* Why this backend was chosen, one line, for the log and stderr. */
 const char *emb_loader_backend_reason(const struct emb_loader *l);
 

@@ -15,7 +15,7 @@ ok "agent starts and reports the policy loaded"
 check "backend auto picks classic here, with the reason in the log" log_has '"event":"policy","action":"loaded"' \
 	'"backend":"classic"' '"backend_reason":"'
 check "and on stderr ($(grep -m1 'backend classic' "$T/agent.err"))" \
-	grep -qE "^embargo: backend classic: (the kernel refused the LSM programs|bpf is not an active LSM)" "$T/agent.err"
+	grep -qE "^embargo: backend classic: lsm unusable: (the kernel refused the LSM programs|bpf is not an active LSM)" "$T/agent.err"
 
 for name in banned copy hardlink renamed; do
 	rc=$(run_fixture "$T/bin/$name")

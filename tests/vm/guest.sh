@@ -165,9 +165,9 @@ test_classic() {
 	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
 	ok "agent starts and reports the policy loaded"
 	check "stderr: backend classic with the reason" \
-		grep -q '^embargo: backend classic: bpf is not an active LSM' $T/agent.err
+		grep -q "^embargo: backend classic: lsm unusable: bpf is not an active LSM" $T/agent.err
 	check "policy line: backend classic and its reason" log_has '"event":"policy"' \
-		'"backend":"classic"' '"backend_reason":"bpf is not an active LSM'
+		'"backend":"classic"' '"backend_reason":"lsm unusable: bpf is not an active LSM'
 	for f in banned copy hardlink; do expect_exec $f "signal 9"; done
 	expect_exec allowed "exit 0"
 	expect_probe EPERM tcp 127.0.0.2 443

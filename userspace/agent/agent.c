@@ -49,27 +49,15 @@ static uint32_t capacity(size_t n, uint32_t floor)
 	return n * 2 > floor ? (uint32_t)(n * 2) : floor;
 }
 
-static enum emb_backend_want backend_want(enum emb_opt_backend b)
-{
-	switch (b) {
-	case EMB_OPT_BACKEND_LSM:
-		return EMB_WANT_LSM;
-	case EMB_OPT_BACKEND_CLASSIC:
-		return EMB_WANT_CLASSIC;
-	case EMB_OPT_BACKEND_AUTO:
-		break;
-	}
-	return EMB_WANT_AUTO;
-}
-
 /* Load the BPF side and say which backend enforces and why. */
 static int open_backend(struct agent *a, const struct emb_loader_opts *lo)
 {
 	char why[256];
 	int err = emb_loader_open(&a->loader, lo, why, sizeof(why));
 
-	if (err == -ENOTSUP && lo->backend == EMB_WANT_LSM) {
-		fprintf(stderr, "embargo: backend lsm unusable: %s\n", why);
+	if (err == -ENOTSUP) {
+		fprintf(stderr, "embargo: backend %s unusable: %s\n", emb_backend_name(lo->backend),
+			why);
 		return err;
 	}
 	if (err)
@@ -118,7 +106,7 @@ static int agent_load(struct agent *a)
 	lo.inode_entries = capacity(0, 65536);
 	lo.net4_entries = capacity(a->pol.compiled.n_net4, 1024);
 	lo.net6_entries = capacity(a->pol.compiled.n_net6, 1024);
-	lo.backend = backend_want(o->backend);
+	lo.backend = o->backend;
 	err = emb_loader_prepare_pin_dir(o->pin_dir);
 	err = err ?: agent_life_lock(a);
 	err = err ?: open_backend(a, &lo);

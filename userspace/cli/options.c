@@ -64,19 +64,7 @@ static int allowed_has(const char *allowed, const char *name)
 /* Exact names only: an unknown backend is an error, never a default. */
 static int parse_backend(struct emb_opts *o, const char *arg)
 {
-	static const char *const names[] = {
-		[EMB_OPT_BACKEND_AUTO] = "auto",
-		[EMB_OPT_BACKEND_LSM] = "lsm",
-		[EMB_OPT_BACKEND_CLASSIC] = "classic",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(arg, names[i]) == 0) {
-			o->backend = (enum emb_opt_backend)i;
-			return 0;
-		}
-	}
-	return -2;
+	return emb_backend_parse(arg, &o->backend) ? -2 : 0;
 }
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -98,6 +86,7 @@ static void set_defaults(struct emb_opts *o)
 	o->log = EMB_DEFAULT_LOG;
 	o->pin_dir = EMB_DEFAULT_PIN_DIR;
 	o->socket = EMB_DEFAULT_SOCKET;
+	o->backend = EMB_BACKEND_AUTO;
 }
 
 /* 0, -1 out of memory, -2 invalid value. */

@@ -5,15 +5,9 @@
 
 #include <stddef.h>
 
+#include "backend.h"
 #include "paths.h"
 #include "policy_load.h"
-
-/* --backend (embargo run): which enforcement backend to use. */
-enum emb_opt_backend {
-	EMB_OPT_BACKEND_AUTO = 0, /* default: LSM when usable, else classic */
-	EMB_OPT_BACKEND_LSM,
-	EMB_OPT_BACKEND_CLASSIC,
-};
 
 struct emb_opts {
 	const char *host;           /* --host, NULL: default path if present */
@@ -28,7 +22,7 @@ struct emb_opts {
 	const char *pin_dir;
 	const char *socket;
 	const char *cgroup;         /* --cgroup, NULL: the cgroup2 root */
-	enum emb_opt_backend backend; /* --backend auto|lsm|classic */
+	enum emb_backend backend;   /* --backend (embargo run), default EMB_BACKEND_AUTO */
 	const char **scan;          /* --scan, repeatable */
 	size_t n_scan;
 	int json;                   /* --json */
