@@ -495,7 +495,7 @@ for c in $hook_cfgs; do
 		[ "$(awk '{ print $4 }' <<< "$s")" = 0 ] && continue
 		case $p in
 		floor_exec) g="(the floor: an empty program on the same exec tracepoint)"; v= ;;
-		*exec*) g="≤ 150 ns"; v=$(verdict "$(awk '{ print $1 }' <<< "$s")" '<=' 150) ;;
+		*exec*) g="(goal on the minus-the-floor row)"; v= ;;
 		*) g="(no goal; runs on every call of its hook)"; v= ;;
 		esac
 		row "exec hook \`$p\`, ${CFG_TXT[$c]} (map held $fill; agent RSS ${rss} MiB)" "ns/call" "$s" "$g" "$v" "%.0f"
@@ -503,12 +503,15 @@ for c in $hook_cfgs; do
 	for p in $hook_names; do
 		case $p in floor_exec | *sys_enter*) continue ;; *exec*) ;; *) continue ;; esac
 		s=$(paste <(vals "hook.$c.$p") <(vals "hook.$c.floor_exec") | awk 'NF == 2 { print $1 - $2 }' | mstat)
-		row "exec hook \`$p\` minus the floor, ${CFG_TXT[$c]}" "ns/call" "$s" "(no goal; see below)" "" "%.0f"
+		# Issue 21: the hook's own cost, above what any program on the same
+		# hook costs here, with 1M inodes in the map.
+		if [ "$c" = i1m ]; then g="≤ 200 ns"; v=$(verdict "${s%% *}" '<=' 200); else g="(no goal)"; v=; fi
+		row "exec hook \`$p\` minus the floor, ${CFG_TXT[$c]}" "ns/call" "$s" "$g" "$v" "%.0f"
 	done
-	vals "hook.$c.none" | grep -q . && row "exec hook, ${CFG_TXT[$c]}" "" "- - - 0" "≤ 150 ns" "no exec program found in the pin dir"
+	vals "hook.$c.none" | grep -q . && row "exec hook, ${CFG_TXT[$c]}" "" "- - - 0" "≤ 200 ns above the floor" "no exec program found in the pin dir"
 done
 s=$(ratios exec.embargo exec.bare | mstat)
-row "exec storm: embargo / bare (ratio of execs/s)" "" "$s" "≥ 0.98" "$(verdict "${s%% *}" '>=' 0.98)"
+row "exec storm: embargo / bare (ratio of execs/s)" "" "$s" "≥ 0.99" "$(verdict "${s%% *}" '>=' 0.99)"
 if [ "$HAVE_FAPO" = 1 ]; then
 	s=$(ratios exec.fapo exec.bare | mstat); row "exec storm: fapolicyd / bare" "" "$s" "(reference)" ""
 	s=$(ratios exec.embargo exec.fapo | mstat)
@@ -525,7 +528,8 @@ fi
 for c in bare embargo fapo; do
 	s=$(vals "execdir.$c" | mstat); [ "${s##* }" = 0 ] || row "cache-defeating storm, $c" "execs/s" "$s" "" "" "%.0f"
 done
-s=$(ratios read.embargo read.bare | mstat); row "open-heavy ($N_OPEN files read): embargo / bare" "" "$s" "(no goal)" ""
+s=$(ratios read.embargo read.bare | mstat)
+row "open-heavy ($N_OPEN files read): embargo / bare" "" "$s" "≥ 0.98" "$(verdict "${s%% *}" '>=' 0.98)"
 [ "$HAVE_FAPO" = 1 ] && { s=$(ratios read.fapo read.bare | mstat); row "open-heavy: fapolicyd / bare" "" "$s" "(no goal)" ""; }
 for c in bare embargo fapo; do
 	s=$(vals "read.$c" | mstat); [ "${s##* }" = 0 ] || row "open-heavy, $c" "files/s" "$s" "" "" "%.0f"
@@ -543,12 +547,16 @@ s=$(awk '{ print $1 / 1048576 }' "$T/idx" | mstat); row "index build (cold start
 s=$(awk '{ print $3 }' "$T/idx" | mstat); row "index build" "files/s" "$s" "" "" "%.0f"
 s=$(vals openssl | awk -v p="$NPROC" '{ print $1 * p / 1048576 }' | mstat)
 row "hashing limit: \`openssl speed -seconds 3 -bytes 16384 sha256\` × $NPROC cores" "MiB/s" "$s" "" "" "%.0f"
-s=$(awk '{ print $2 }' "$T/idx" | mstat); row "index build / hashing limit" "" "$s" "≥ 0.8" "$(verdict "${s%% *}" '>=' 0.8)"
+s=$(awk '{ print $2 }' "$T/idx" | mstat); row "index build / hashing limit" "" "$s" "(no goal: see the ceiling rows)" ""
 # The best that ratio can be here: hashing time over hashing time plus the
 # time to open and read every file of the tree (open-heavy, bare) on all cores.
 s=$(paste <(vals idx.bytes) <(vals openssl) <(vals idx.files) <(vals read.bare) |
 	awk -v p="$NPROC" 'NF == 4 && $4 > 0 { h = $1 / ($2 * p); r = $3 / ($4 * p); print h / (h + r) }' | mstat)
 row "ceiling of that ratio on this machine and tree (see below)" "" "$s" "(no goal)" ""
+# Issue 21: the index build against that ceiling, per round.
+s=$(paste <(awk '{ print $2 }' "$T/idx") <(vals idx.bytes) <(vals openssl) <(vals idx.files) <(vals read.bare) |
+	awk -v p="$NPROC" 'NF == 5 && $5 > 0 { h = $2 / ($3 * p); r = $4 / ($5 * p); print $1 / (h / (h + r)) }' | mstat)
+row "index build / its ceiling (open + read + hash on all cores)" "" "$s" "≥ 0.8" "$(verdict "${s%% *}" '>=' 0.8)"
 paste <(vals t.warm) <(vals t.empty) <(vals idx.files) | awk '{ d = $1 - $2; print (d > 0.001 ? $3 / d : 1e12) }' > "$T/reidx"
 s=$(mstat < "$T/reidx"); row "restart over the unchanged tree (warm − empty start)" "files/s" "$s" "≥ 100k/s" "$(verdict "${s%% *}" '>=' 100000)" "%.0f"
 s=$(vals rss | awk '{ print $1 / 1024 }' | mstat); row "agent RSS at idle, index of $TREE_FILES files" "MiB" "$s" "≤ 16 MiB" "$(verdict "${s%% *}" '<=' 16)" "%.1f"
@@ -589,8 +597,9 @@ figure below was measured in one run on the machine described, with the
 configurations alternated (bare, embargo, fapolicyd, bare, ...) so that the
 machine's drift hits them alike. Ratios are taken within a round; each row
 gives the median and the spread (min – max) over the rounds. Goals are
-those of issues 3, 7 and 9; a goal missed is marked **missed** and said in
-words below: the benchmark is not tuned to the goals.
+those of issue 21 (each against a floor or a ceiling measured in the same
+run; the scan and restart goals are issue 3's); a goal missed is marked
+**missed** and said in words below: the benchmark is not tuned to the goals.
 
 ## Machine and build
 
