@@ -36,7 +36,9 @@
 
 #define SIGKILL 9
 #define EPERM 1
+#define PROT_READ 0x1
 #define PROT_EXEC 0x4
+#define READ_IMPLIES_EXEC 0x0400000
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -285,6 +287,70 @@ int BPF_PROG(emb_lsm_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 	if (ret)
 		return ret;
 	/* Fail-open when the pages stay non-executable (see above). */
+	if (!(prot & PROT_EXEC))
+		return 0;
+	file = vma->vm_file;
+	if (!file || emb_is_own_exe(file))
+		return 0;
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, vma->vm_start, vma->vm_end);
+}
+
+/*
+ * fmod_ret backend (kernels whose active LSM list lacks bpf, but with BPF
+ * trampolines): the LSM backend's decisions, on the security_* functions
+ * that call every LSM. A nonzero return skips the function, and with it the
+ * LSMs behind it, and becomes its result: only ever -EPERM, a deny, or an
+ * earlier fmod_ret program's error, kept.
+ */
+SEC("fmod_ret/security_bprm_check")
+int BPF_PROG(emb_fmr_exec, struct linux_binprm *bprm, int ret)
+{
+	/* Counted like the LSM hook: the loader's self-test. Called once per
+	 * binfmt level: a #! script, then its interpreter. */
+	emb_count(EMB_STAT_LSM_CALLS);
+	if (ret)
+		return ret;
+	return emb_lsm_file(bprm->file, bprm->filename, EMB_EV_EXEC, 0, 0);
+}
+
+/*
+ * security_mmap_file(file, prot, flags) gets the prot asked for: it adds
+ * PROT_EXEC for a READ_IMPLIES_EXEC personality itself (mmap_prot) before
+ * it calls the LSMs, which is after this program. Do the same here.
+ * Fail-closed: the kernel skips that on a noexec mount; this does not, so
+ * at worst a banned file on a noexec mount is refused a read mapping.
+ */
+static __always_inline unsigned long emb_mmap_prot(unsigned long prot)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if ((prot & (PROT_READ | PROT_EXEC)) == PROT_READ && (task->personality & READ_IMPLIES_EXEC))
+		prot |= PROT_EXEC;
+	return prot;
+}
+
+SEC("fmod_ret/security_mmap_file")
+int BPF_PROG(emb_fmr_mmap, struct file *file, unsigned long prot, unsigned long flags, int ret)
+{
+	if (ret)
+		return ret;
+	/* Fail-open for data and anonymous mappings, and the task's own exe
+	 * (judged at exec), as lsm/mmap_file. */
+	if (!file || !(emb_mmap_prot(prot) & PROT_EXEC) || emb_is_own_exe(file))
+		return 0;
+	return emb_lsm_file(file, emb_file_name(file), EMB_EV_MMAP, 0, 0);
+}
+
+/* mprotect calls security_file_mprotect once per VMA of the range, with
+ * READ_IMPLIES_EXEC already applied: each mapping is judged on its own. */
+SEC("fmod_ret/security_file_mprotect")
+int BPF_PROG(emb_fmr_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	struct file *file;
+
+	if (ret)
+		return ret;
 	if (!(prot & PROT_EXEC))
 		return 0;
 	file = vma->vm_file;

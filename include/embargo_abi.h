@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 2
+#define EMBARGO_ABI_VERSION 3
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
@@ -25,6 +25,7 @@
 enum emb_backend {
 	EMB_BACKEND_CLASSIC = 0, /* tracepoints: SIGKILL before the first instruction */
 	EMB_BACKEND_LSM = 1,     /* BPF LSM: exec/mmap fail with EPERM */
+	EMB_BACKEND_FMOD_RET = 2, /* fmod_ret on the security_* functions: EPERM, no BPF LSM */
 	EMB_BACKEND_COUNT,       /* keep after the last backend */
 	EMB_BACKEND_AUTO = 0xff, /* the first usable backend, in the loader's order */
 };
@@ -125,7 +126,7 @@ enum emb_stat {
 	EMB_STAT_DENIED = 0,
 	EMB_STAT_AUDITED = 1,
 	EMB_STAT_LOST = 2, /* ring buffer full: event not delivered */
-	EMB_STAT_LSM_CALLS = 3, /* lsm/bprm_check_security ran: the backend self-test */
+	EMB_STAT_LSM_CALLS = 3, /* the lsm or fmod_ret exec hook ran: the backend self-test */
 	EMB_STAT_UNVERIFIED = 4, /* exec/mmap of an unverified file in scope */
 	EMB_STAT_HASHREQ_LOST = 5, /* hash request ring buffer full */
 	EMB_STAT_MAX = 6, /* keep last */

@@ -15,6 +15,10 @@ const struct emb_hook emb_hooks[] = {
 	{ "emb_lsm_exec", "link_exec", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },
 	{ "emb_lsm_mmap", "link_mmap", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },
 	{ "emb_lsm_mprotect", "link_mprotect", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },
+	/* fmod_ret: the lsm decisions on the security_* functions */
+	{ "emb_fmr_exec", "link_exec", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
+	{ "emb_fmr_mmap", "link_mmap", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
+	{ "emb_fmr_mprotect", "link_mprotect", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
 	/* network, every backend */
 	{ "emb_connect4", "link_connect4", EMB_ON_ALL, EMB_ATTACH_CGROUP },
 	{ "emb_connect6", "link_connect6", EMB_ON_ALL, EMB_ATTACH_CGROUP },

@@ -306,21 +306,22 @@ static int read_lsm_calls(const struct emb_loader *l, uint64_t *calls)
 }
 
 /*
- * Self-test: attach the bprm hook on its own (maps are still empty, so it
- * denies nothing), exec /bin/true, and see the hook's counter move. Without
- * bpf among the active LSMs the attach succeeds and the hook is never called:
- * this is the only proof that the LSM backend would enforce.
+ * Self-test: attach the exec hook prog on its own (maps are still empty, so
+ * it denies nothing), exec /bin/true, and see the hook's counter move.
+ * Without bpf among the active LSMs an lsm/ attach succeeds and the hook is
+ * never called: this is the only proof that the LSM backend would enforce.
+ * For fmod_ret it proves the trampoline is on the exec path.
  */
-static int lsm_selftest(struct emb_loader *l, char *why, size_t why_len)
+static int exec_selftest(struct emb_loader *l, struct bpf_program *prog, const char *what,
+			 char *why, size_t why_len)
 {
 	struct bpf_link *link;
 	uint64_t before, after;
 	int err;
 
-	link = bpf_program__attach(l->skel->progs.emb_lsm_exec);
+	link = bpf_program__attach(prog);
 	if (!link) {
-		snprintf(why, why_len, "self-test: attaching lsm/bprm_check_security: %s",
-			 strerror(errno));
+		snprintf(why, why_len, "self-test: attaching %s: %s", what, strerror(errno));
 		return -1;
 	}
 	err = read_lsm_calls(l, &before);
@@ -333,8 +334,7 @@ static int lsm_selftest(struct emb_loader *l, char *why, size_t why_len)
 		return -1;
 	}
 	if (after == before) {
-		snprintf(why, why_len, "self-test: an exec of /bin/true never reached "
-			 "lsm/bprm_check_security (the BPF LSM is not called)");
+		snprintf(why, why_len, "self-test: an exec of /bin/true never reached %s", what);
 		return -1;
 	}
 	return 0;
@@ -362,10 +362,31 @@ static int try_lsm(struct emb_loader *l, const struct emb_loader_opts *opts, cha
 		snprintf(why, why_len, "the kernel refused the LSM programs: %s", strerror(-err));
 		return -1;
 	}
-	if (lsm_selftest(l, why, why_len))
+	if (exec_selftest(l, l->skel->progs.emb_lsm_exec,
+			  "lsm/bprm_check_security (the BPF LSM is not called)", why, why_len))
 		return -1;
 	snprintf(why, why_len, "bpf is an active LSM, the LSM programs loaded and a self-test "
 		 "exec reached them");
+	return 0;
+}
+
+/*
+ * fmod_ret needs BPF trampolines (x86-64, arm64), fmod_ret on security_*
+ * (allowed by the verifier since 5.7) and the self-test; no BPF LSM.
+ */
+static int try_fmod_ret(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+			size_t why_len)
+{
+	int err = load_backend(l, opts, EMB_BACKEND_FMOD_RET, opts->backend == EMB_BACKEND_AUTO);
+
+	if (err) {
+		snprintf(why, why_len, "the kernel refused the fmod_ret programs: %s", strerror(-err));
+		return -1;
+	}
+	if (exec_selftest(l, l->skel->progs.emb_fmr_exec, "fmod_ret/security_bprm_check", why,
+			  why_len))
+		return -1;
+	snprintf(why, why_len, "the fmod_ret programs loaded and a self-test exec reached them");
 	return 0;
 }
 
@@ -394,6 +415,7 @@ static const struct {
 	emb_try_fn try;
 } backend_order[] = {
 	{ EMB_BACKEND_LSM, try_lsm },
+	{ EMB_BACKEND_FMOD_RET, try_fmod_ret },
 	{ EMB_BACKEND_CLASSIC, try_classic },
 };
 

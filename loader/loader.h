@@ -30,11 +30,12 @@ struct emb_loader_opts {
 /*
  * Choose the backend, then open, size and load (verifier) its programs.
  * EMB_BACKEND_AUTO takes the first usable backend of the loader's order
- * (lsm, then classic); the reason each better one was passed over is in
- * emb_loader_backend_reason(). LSM is usable when `bpf` is a token of
+ * (lsm, fmod_ret, classic); the reason each better one was passed over is
+ * in emb_loader_backend_reason(). LSM is usable when `bpf` is a token of
  * /sys/kernel/security/lsm (securityfs is mounted there if needed), its
  * programs load, and a self-test exec of /bin/true is seen by
- * lsm/bprm_check_security. A named backend that is unusable is -ENOTSUP
+ * lsm/bprm_check_security; fmod_ret when its programs load and the same
+ * self-test reaches fmod_ret/security_bprm_check. A named backend that is unusable is -ENOTSUP
  * with the reason in why[] (may be NULL). Other errors are printed.
  */
 int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts, char *why,

@@ -2,9 +2,10 @@
 # Every program of every BPF object must pass the verifier on this kernel.
 # tests/load/bpfload loads them one at a time (attaching nothing), so a
 # refusal names the program. One exception, stated in the output: when this
-# kernel refuses LSM programs outright (EPERM at BPF_PROG_LOAD, as the 6.18
-# test hosts do), the lsm/ programs are skipped here; tests/vm loads them on
-# a kernel with BPF LSM (make vm-test). Any other refusal fails.
+# kernel refuses LSM or trampoline programs outright (EPERM at
+# BPF_PROG_LOAD, as the 6.18 test hosts do), the lsm/ and fmod_ret/
+# programs are skipped here; tests/vm loads them on a kernel that has them
+# (make vm-test). Any other refusal fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -25,6 +26,7 @@ for obj in "${OUT:-build}"/*.bpf.o; do
 		case "$result:$sec" in
 		ok:*) ok "$name: $prog ($sec) loaded through the verifier" ;;
 		EPERM:lsm/*) echo "  skip $name: $prog ($sec): this kernel refuses LSM programs (EPERM); loaded by make vm-test" ;;
+		EPERM:fmod_ret/*) echo "  skip $name: $prog ($sec): this kernel refuses trampolines (EPERM); loaded by make vm-test" ;;
 		*) bad "$name: $prog ($sec) refused: $result" "$(tail -n 30 "$log")" ;;
 		esac
 	done <<< "$out"

@@ -34,6 +34,7 @@ static void auto_and_pinned_values(void **state)
 	/* emb_meta.backend of earlier builds: these values are fixed */
 	assert_string_equal(emb_backend_name((enum emb_backend)0), "classic");
 	assert_string_equal(emb_backend_name((enum emb_backend)1), "lsm");
+	assert_string_equal(emb_backend_name((enum emb_backend)2), "fmod_ret");
 	assert_string_equal(emb_backend_name((enum emb_backend)200), "unknown");
 }
 

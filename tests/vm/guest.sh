@@ -1,8 +1,8 @@
 # shellcheck shell=sh
-# Guest side of the VM tests (busybox sh, inside QEMU). $1: the backend the
-# host expects the agent to pick: lsm (booted with bpf in lsm=) or classic
-# (booted without it). Prints ok/FAIL lines and "vm-guest: N passed, N
-# failed"; exits 0 only when every check passed.
+# Guest side of the VM tests (busybox sh, inside QEMU). $1: the boot's name
+# (tests/vm/run.sh BOOTS): test_$1 runs. Prints ok/FAIL lines (and info
+# lines: measurements) and "vm-guest: N passed, N failed"; exits 0 only
+# when every check passed.
 EXPECT=$1
 PASS=0
 FAIL=0
@@ -63,6 +63,10 @@ setup() {
 	cp /fix/victim-dyn $T/bin/banned-dyn
 	cp /fix/allowed $T/bin/allowed
 	cp /fix/allowed-dyn $T/bin/allowed-dyn
+	cp /fix/allowed $T/bin/copy-allowed
+	printf '#!/bin/sh\necho ran >> "$EMB_MARKER"\n' > $T/bin/banned.sh
+	printf '#!/bin/sh\n# the clean twin\necho ran >> "$EMB_MARKER"\n' > $T/bin/clean.sh
+	chmod 755 $T/bin/banned.sh $T/bin/clean.sh
 	cat > $T/host.yaml <<YAML
 scheme: uk-gsc
 classification: SECRET
@@ -80,6 +84,7 @@ vendors:
     sha256:
       - $(sha256sum $T/bin/banned | cut -d' ' -f1)
       - $(sha256sum $T/bin/banned-dyn | cut -d' ' -f1)
+      - $(sha256sum $T/bin/banned.sh | cut -d' ' -f1)
     connect:
       - cidr: 127.0.0.2/32
         ports: [443]
@@ -118,28 +123,65 @@ expect_probe() {
 	if [ "$got" = "$want" ]; then ok "$* -> $want"; else bad "$* -> $want" "got: $got"; fi
 }
 
+# expect_ran NAME: an exec of $T/bin/NAME exits 0 and leaves the marker.
+expect_ran() {
+	rm -f $T/marker
+	got=$(EMB_MARKER=$T/marker /bin/vmhelper exec $T/bin/$1)
+	if [ "$got" = "exit 0" ] && [ -e $T/marker ]; then
+		ok "exec of $1 -> exit 0 (it ran)"
+	else
+		bad "exec of $1 -> exit 0 (it ran)" "got: $got, marker: $(cat $T/marker 2>/dev/null)"
+	fi
+}
+
+# attack WANT NAME ARGS...: mapattack ARGS prints WANT (a line of it).
+attack() {
+	want=$1 name=$2; shift 2
+	got=$(/fix/mapattack "$@" 2>&1)
+	if printf '%s\n' "$got" | grep -qxE "$want"; then ok "$name: $got"; else bad "$name -> $want" "got: $got"; fi
+}
+
 shell_rc() {
 	rm -f $T/marker
 	EMB_MARKER=$T/marker sh -c "$*" >/dev/null 2>&1
 	echo $?
 }
 
-test_lsm() {
+# The EPERM backends (lsm, fmod_ret): the same cases on both.
+test_eperm() {
+	be=$1
 	out=$(/bin/bpfload /embargo.bpf.o 2>&1)
-	check "every program (lsm/ included) passes the 6.1 verifier" \
+	check "every program (lsm/ and fmod_ret/ included) passes the 6.1 verifier" \
 		[ "$(printf '%s\n' "$out" | grep -c ' ok$')" -eq "$(printf '%s\n' "$out" | wc -l)" ]
 	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
 	ok "agent starts and reports the policy loaded"
-	check "stderr: backend lsm" grep -q '^embargo: backend lsm: ' $T/agent.err
-	check "policy line: backend lsm" log_has '"event":"policy"' '"backend":"lsm"' '"backend_reason":"bpf is an active LSM'
+	check "stderr: backend $be" grep -q "^embargo: backend $be: " $T/agent.err
+	check "policy line: backend $be and its reason" log_has '"event":"policy"' "\"backend\":\"$be\"" \
+		"\"backend_reason\":\"$2"
 	for f in banned copy hardlink; do expect_exec $f EPERM; done
 	expect_exec allowed "exit 0"
 	rc=$(shell_rc $T/bin/banned)
 	check "shell exec of banned: rc $rc (126, no signal)" test "$rc" = 126 -a ! -e $T/marker
+	expect_exec banned.sh EPERM
+	expect_ran clean.sh
+	rc=$(shell_rc $T/bin/banned.sh)
+	check "shell exec of banned.sh: rc $rc (126), no line ran" test "$rc" = 126 -a ! -e $T/marker
 	rc=$(shell_rc $LDSO $T/bin/banned-dyn)
 	check "ld.so banned-dyn fails (rc $rc) and never runs" test "$rc" != 0 -a ! -e $T/marker
 	rc=$(shell_rc $LDSO $T/bin/allowed-dyn)
 	check "ld.so allowed-dyn runs (rc $rc)" [ "$rc" = 0 ]
+	attack EPERM "mprotect(PROT_EXEC) over clean + banned pages" span $T/bin/allowed $T/bin/banned
+	attack EPERM "mprotect(PROT_EXEC) over anonymous + banned pages" span - $T/bin/banned
+	attack ok "clean twin: mprotect over clean + clean pages" span $T/bin/allowed $T/bin/copy-allowed
+	attack EPERM "READ_IMPLIES_EXEC + mmap(PROT_READ) of banned" rie $T/bin/banned
+	attack "ok exec" "clean twin: READ_IMPLIES_EXEC mmap of allowed is executable" rie $T/bin/allowed
+	attack "first [0-9]+, second 0, refused [1-9][0-9]*" "dup2 race: banned never mapped, refused" \
+		race $T/bin/allowed $T/bin/banned 300
+	attack "first [1-9][0-9]*, second [1-9][0-9]*, refused 0" "clean twin: the race swaps files" \
+		race $T/bin/allowed $T/bin/allowed-dyn 300
+	attack EPERM "int 0x80 mmap2(PROT_EXEC) of banned" int80 mmap $T/bin/banned
+	attack EPERM "int 0x80 mprotect(PROT_EXEC) of banned" int80 mprotect $T/bin/banned
+	attack ok "clean twin: int 0x80 mmap2 of allowed" int80 mmap $T/bin/allowed
 	expect_probe EPERM tcp 127.0.0.2 443
 	expect_probe ECONNREFUSED tcp 127.0.0.3 443
 	expect_probe EPERM tcp ::1 4444
@@ -147,32 +189,54 @@ test_lsm() {
 	expect_probe ok udp 127.0.0.4 5354
 	check "exec deny line, method eperm" log_has '"event":"exec","action":"deny","method":"eperm"' \
 		"\"path\":\"$T/bin/banned\"" '"policy":"vm-test"'
+	check "script exec deny line, method eperm" log_has '"event":"exec","action":"deny","method":"eperm"' \
+		"\"path\":\"$T/bin/banned.sh\""
 	check "mmap deny line, method eperm" log_has '"event":"mmap","action":"deny","method":"eperm"' \
 		'"path":"banned-dyn"'
 	check "connect deny line, method eperm" log_has '"event":"connect","action":"deny","method":"eperm"' \
 		'"daddr":"127.0.0.2"'
 	check "sendmsg deny line, method eperm" log_has '"event":"sendmsg","action":"deny","method":"eperm"' \
 		'"daddr":"127.0.0.4"'
+	[ "$be" = fmod_ret ] && measure_agent
 	kill $AGENT
 	wait $AGENT
 	/bin/embargo unload --pin-dir /sys/fs/bpf/embargo >/dev/null 2>&1
 	rm -f $T/marker
 	got=$(EMB_MARKER=$T/marker /bin/vmhelper exec $T/bin/banned)
 	check "after unload the banned fixture runs again ($got)" test "$got" = "exit 0" -a -e $T/marker
+	[ "$be" = fmod_ret ] && measure_floor
 }
 
-test_classic() {
-	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
-	ok "agent starts and reports the policy loaded"
-	check "stderr: backend classic with the reason" \
-		grep -q "^embargo: backend classic: lsm unusable: bpf is not an active LSM" $T/agent.err
-	check "policy line: backend classic and its reason" log_has '"event":"policy"' \
-		'"backend":"classic"' '"backend_reason":"lsm unusable: bpf is not an active LSM'
-	for f in banned copy hardlink; do expect_exec $f "signal 9"; done
-	expect_exec allowed "exit 0"
-	expect_probe EPERM tcp 127.0.0.2 443
-	expect_probe EPERM udp 127.0.0.4 5353
-	check "exec deny line, method sigkill" log_has '"event":"exec","action":"deny","method":"sigkill"'
+# Cost of the hooks, inside the guest (TCG: compare, do not quote as host
+# figures): exec and mmap loops with the agent attached, then with an
+# empty fmod_ret program on the same three functions, then with nothing.
+EXEC_N=200
+MMAP_N=20000
+measure() { # LABEL [PREFIX...]
+	label=$1; shift
+	e=$("$@" /bin/vmhelper bench exec /fix/allowed $EXEC_N)
+	m=$("$@" /bin/vmhelper bench mmap $T/bin/allowed $MMAP_N)
+	echo "  info [$EXPECT] cost $label: exec $e ns, mmap+munmap(PROT_EXEC) $m ns"
+	eval "cost_$label=\"$e $m\""
+}
+measure_agent() { measure agent; }
+is_numbers() { [ $# -eq 6 ] && ! printf '%s\n' "$@" | grep -qv '^[0-9][0-9]*$'; }
+measure_floor() {
+	measure empty_fmod_ret /bin/fmrfloor /fmrfloor.bpf.o --
+	measure none
+	set -- $cost_agent $cost_empty_fmod_ret $cost_none
+	echo "  info [$EXPECT] fmod_ret agent minus empty fmod_ret: exec $(($1 - $3)) ns, mmap $(($2 - $4)) ns;" \
+		"empty minus none: exec $(($3 - $5)) ns, mmap $(($4 - $6)) ns"
+	check "the cost figures were measured (6 numbers: $*)" is_numbers "$@"
+}
+
+test_lsm() {
+	test_eperm lsm "bpf is an active LSM"
+}
+
+test_fmod_ret() {
+	test_eperm fmod_ret "lsm unusable: bpf is not an active LSM"
+	# an explicit backend that cannot be honoured is an error, not a downgrade
 	/bin/embargo run --backend lsm --host $T/host.yaml --policy $T/policy.yaml --log $T/lsm.jsonl \
 		--state-dir $T/lsm-state \
 		--pin-dir /sys/fs/bpf/embargo-lsm --cgroup $CG 2> $T/lsm.err
@@ -180,6 +244,20 @@ test_classic() {
 	said=0
 	grep -q 'backend lsm unusable: bpf is not an active LSM' $T/lsm.err && said=1
 	check "--backend lsm refuses to run (rc $rc) and says why" test "$rc" -ne 0 -a $said = 1
+}
+
+test_classic() {
+	start_agent /sys/fs/bpf/embargo --backend classic || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
+	ok "agent starts and reports the policy loaded"
+	check "stderr: backend classic, as requested" \
+		grep -q "^embargo: backend classic: requested with --backend classic" $T/agent.err
+	check "policy line: backend classic and its reason" log_has '"event":"policy"' \
+		'"backend":"classic"' '"backend_reason":"requested with --backend classic'
+	for f in banned copy hardlink; do expect_exec $f "signal 9"; done
+	expect_exec allowed "exit 0"
+	expect_probe EPERM tcp 127.0.0.2 443
+	expect_probe EPERM udp 127.0.0.4 5353
+	check "exec deny line, method sigkill" log_has '"event":"exec","action":"deny","method":"sigkill"'
 	kill $AGENT
 	wait $AGENT
 	/bin/embargo unload --pin-dir /sys/fs/bpf/embargo >/dev/null 2>&1
@@ -187,9 +265,9 @@ test_classic() {
 
 echo "vm-guest: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 setup
-case $EXPECT in
-lsm) test_lsm ;;
-classic) test_classic ;;
-*) bad "unknown expectation '$EXPECT'" ;;
-esac
+if type "test_$EXPECT" >/dev/null 2>&1; then
+	"test_$EXPECT"
+else
+	bad "no test_$EXPECT in guest.sh for this boot"
+fi
 finish

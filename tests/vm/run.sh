@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# VM tests: the BPF LSM backend and the fallback to classic, on a Debian 12
-# cloud kernel under QEMU (TCG), for kernels this machine cannot run.
+# VM tests: the backends this machine cannot run (BPF LSM, fmod_ret), on a
+# Debian 12 cloud kernel under QEMU (TCG).
 #
 #   tests/vm/run.sh OBJ...   (make vm-test passes the agent's object files)
+#   EMBARGO_VM_BOOTS="lsm classic" tests/vm/run.sh ...   only these boots
 #
 # Downloads the kernel package with `apt-get download` into $OUT/vm/cache
 # (never installs it), links a static embargo and static fixtures, packs a
-# busybox initramfs and boots twice: with bpf in lsm= (expects backend lsm)
-# and without (expects classic). The guest reports its verdict on I/O port
-# 0xf4; a guest that ends any other way (panic, QEMU exit 0, timeout) fails.
+# busybox initramfs and boots once per row of BOOTS below. The guest runs
+# test_NAME of guest.sh and reports its verdict on I/O port 0xf4; a guest
+# that ends any other way (panic, QEMU exit 0, timeout) fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -21,6 +22,15 @@ CC=${CC:-cc}
 LDLIBS=${LDLIBS:--lbpf -lelf -lz -lyaml -lcrypto -lpthread}
 BOOT_TIMEOUT=${EMBARGO_VM_TIMEOUT:-120}
 LSM_BASE=lockdown,capability,landlock,yama,apparmor
+
+# One boot per row: NAME (guest.sh runs test_NAME) and the kernel's lsm=
+# ("-": no lsm= at all, the distribution's default). A new boot is one row
+# here plus its test_NAME in guest.sh.
+BOOTS=(
+	"lsm $LSM_BASE,bpf"      # bpf active: auto picks lsm
+	"fmod_ret $LSM_BASE"     # no bpf in lsm=: auto picks fmod_ret
+	"classic $LSM_BASE"      # the same kernel, --backend classic forced
+)
 
 die() {
 	bad "$1" "${2:-}"
@@ -88,7 +98,10 @@ build_guest() {
 	$CC -static -o "$root/bin/embargo" "$@" $STATIC_LIBS 2> "$VM/link.err" || { cat "$VM/link.err"; return 1; }
 	$CC $cflags -static -o "$root/bin/vmhelper" tests/vm/vmhelper.c || return 1
 	$CC $cflags -static -o "$root/bin/bpfload" tests/load/bpfload.c -lbpf -lelf -lz || return 1
-	for f in victim allowed netprobe; do
+	$CC $cflags -static -o "$root/bin/fmrfloor" tests/vm/fmrfloor.c -lbpf -lelf -lz || return 1
+	${CLANG:-clang} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror -Wno-unused-parameter \
+		-Ibpf/vmlinux/x86 -c tests/vm/fmrfloor.bpf.c -o "$root/fmrfloor.bpf.o" || return 1
+	for f in victim allowed netprobe mapattack; do
 		$CC $cflags -static -o "$fix/$f" "tests/fixtures/$f.c" || return 1
 	done
 	$CC $cflags -o "$fix/victim-dyn" tests/fixtures/victim.c || return 1
@@ -102,17 +115,18 @@ build_guest() {
 	(cd "$root" && find . | ./bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 > "$VM/initramfs.cpio.gz"
 }
 
-# boot EXPECT LSMLIST: one guest run; adds its checks to PASS/FAIL.
+# boot NAME LSMLIST: one guest run; adds its checks to PASS/FAIL.
 boot() {
 	local expect=$1 lsm=$2 log=$VM/console-$1.log rc line gp gf
 	local start=$SECONDS
+	[ "$lsm" = - ] && lsm= || lsm="lsm=$lsm"
 	timeout --foreground -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -no-reboot -accel tcg -smp 2 -m 1G \
 		-kernel "$KERNEL" -initrd "$VM/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 lsm=$lsm emb_expect=$expect" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 $lsm emb_expect=$expect" \
 		-nodefaults -display none -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null > "$log" 2>&1
 	rc=$?
-	grep -E '^  (ok|FAIL) |^       \| |^vm-guest: kernel' "$log" | tr -d '\r'
+	grep -E '^  (ok|FAIL|info) |^       \| |^vm-guest: kernel' "$log" | tr -d '\r'
 	line=$(grep -E '^vm-guest: [0-9]+ passed' "$log" | tr -d '\r' | tail -n1)
 	gp=$(echo "$line" | awk '{ print $2 }')
 	gf=$(echo "$line" | awk '{ print $4 }')
@@ -132,7 +146,12 @@ ensure_tools || die "installing qemu-system-x86 and busybox-static"
 fetch_kernel || die "downloading the Debian 12 cloud kernel"
 build_guest "$@" || die "building the static guest binaries and initramfs"
 echo "vm: kernel $(basename "$KERNEL"), initramfs $(du -h "$VM/initramfs.cpio.gz" | cut -f1)"
-boot lsm "$LSM_BASE,bpf"
-boot classic "$LSM_BASE"
+for row in "${BOOTS[@]}"; do
+	read -r name lsm <<< "$row"
+	if [ -n "${EMBARGO_VM_BOOTS:-}" ] && ! [[ " $EMBARGO_VM_BOOTS " == *" $name "* ]]; then
+		continue
+	fi
+	boot "$name" "$lsm"
+done
 echo "vm: stage took $((SECONDS - start)) s"
 summary vm

@@ -10,6 +10,9 @@
  *                      "signal N", or the errno name of a failed execve
  *                      (EPERM...), so the test sees the errno, not a guess
  *                      from a shell status.
+ *   vmhelper bench exec PATH N   fork + exec PATH (no arguments) N times;
+ *   vmhelper bench mmap FILE N   mmap(FILE, PROT_READ|PROT_EXEC) + munmap
+ *                      N times: print the mean ns per round (CLOCK_MONOTONIC).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,12 +91,79 @@ static int do_exec(char *path)
 	return 0;
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int bench_exec(char *path, long n)
+{
+	for (long i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 2;
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+			if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+				_exit(125);
+			execv(path, (char *[]){ path, NULL });
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "vmhelper: %s did not exit 0\n", path);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int bench_mmap(const char *path, long n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 2;
+	for (long i = 0; i < n; i++) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+
+		if (p == MAP_FAILED || munmap(p, 4096)) {
+			perror("vmhelper: mmap");
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int do_bench(const char *what, char *path, const char *count)
+{
+	long n = strtol(count, NULL, 10);
+	long long t0 = now_ns();
+	int err;
+
+	if (n <= 0)
+		return 2;
+	err = strcmp(what, "exec") == 0 ? bench_exec(path, n) : bench_mmap(path, n);
+	if (err)
+		return err;
+	printf("%lld\n", (now_ns() - t0) / n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
 		return do_exit(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "exec") == 0)
 		return do_exec(argv[2]);
-	fprintf(stderr, "usage: vmhelper exit N | exec PATH\n");
+	if (argc == 5 && strcmp(argv[1], "bench") == 0 &&
+	    (strcmp(argv[2], "exec") == 0 || strcmp(argv[2], "mmap") == 0))
+		return do_bench(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: vmhelper exit N | exec PATH | bench exec|mmap PATH N\n");
 	return 2;
 }

@@ -47,7 +47,7 @@ void emb_event_exe(const struct emb_event *e, const char *proc_exe, char *buf, s
 /* {"event":"policy","action":"loaded","policies":[ids in force]...} */
 int emb_event_policy_loaded(struct emb_json *j, const struct emb_compiled *c,
 			    const char *host_level);
-/* The same with "backend":"lsm|classic","backend_reason":"..." (either may
+/* The same with "backend":"lsm|fmod_ret|classic","backend_reason":"..." (either may
  * be NULL: the key is left out). */
 int emb_event_policy_loaded_on(struct emb_json *j, const struct emb_compiled *c,
 			       const char *host_level, const char *backend, const char *reason);
