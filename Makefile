@@ -155,7 +155,7 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./scripts/run-demo.sh
 
-# /etc/embargo and /var are where the binary looks (SPEC §1), whatever PREFIX.
+# /etc/embargo and /var are where the binary looks (contract.md §1), whatever PREFIX.
 # Shipped policies go to $(PREFIX)/share/embargo/policies: copy the ones to
 # enforce into /etc/embargo/policies.d.
 SBINDIR  ?= $(PREFIX)/sbin

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * contain.bpf.c - incident-response network containment (SPEC §3, §4
+ * contain.bpf.c - incident-response network containment (contract.md §3, §4
  * `embargo contain`). A BPF object of its own, attached to one cgroup:
  *
  *   cgroup_skb/ingress, cgroup_skb/egress: drop every packet of the

@@ -52,7 +52,7 @@ struct emb_inode_key {
  * emb_inodes value: the verdict computed for one inode, valid only while the
  * inode still has this ctime and size (ctime changes on every write, chmod,
  * link and rename). action EMB_ACT_NONE = hashed and clean. A missing or
- * stale entry makes the file "unverified" (SPEC §5).
+ * stale entry makes the file "unverified" (contract.md §5).
  */
 struct emb_inode_val {
 	__s64 ctime_sec;

@@ -215,7 +215,7 @@ static int pinned_maps_fit(struct emb_loader *l, int *fds, size_t *n)
 }
 
 /*
- * Adopt (SPEC §4) when the pin dir holds a complete set of this ABI and
+ * Adopt (contract.md §4) when the pin dir holds a complete set of this ABI and
  * backend whose maps have the shape and room this policy needs: the object
  * reuses the pinned maps (called between open and load), and attach keeps
  * the pinned links as they are, so enforcement is continuous: nothing is

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `embargo check` and `embargo test`: no kernel, no root. Exit codes of
-# SPEC §4 and the exact summary lines.
+# contract.md §4 and the exact summary lines.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 T=$(mktemp -d)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests of event formatting: SPEC §6 keys, in order, exactly. */
+/* Unit tests of event formatting: contract.md §6 keys, in order, exactly. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -25,7 +25,7 @@ struct fmt_case {
 };
 
 static const struct fmt_case events[] = {
-	{ "exec deny (SPEC example)",
+	{ "exec deny (contract example)",
 	  "{" T "\"event\":\"exec\",\"action\":\"deny\",\"method\":\"eperm\",\"policy\":\"ncsc-2017-ru-av\","
 	  "\"vendor\":\"Kaspersky Lab\",\"sha256\":\"" SHA "\",\"path\":\"/opt/kaspersky/kesl/bin/kesl\","
 	  "\"pid\":4242,\"ppid\":1,\"uid\":0,\"comm\":\"bash\"" SEC,
@@ -55,7 +55,7 @@ static const struct fmt_case events[] = {
 	  "{" T "\"event\":\"unverified\",\"action\":\"kill\",\"method\":\"sigkill\",\"policy\":\"p\",\"vendor\":\"V\","
 	  "\"sha256\":\"" SHA "\",\"path\":\"/tmp/new\",\"pid\":9,\"ppid\":1,\"uid\":0,\"comm\":\"new\"" SEC,
 	  "2026-11-23 09:08:43 KILL    unverified p  V  /tmp/new  sha256=0f343b0931126a20\xe2\x80\xa6  method=sigkill pid=9 ppid=1 uid=0 comm=new" },
-	{ "connect IPv4 (SPEC example)",
+	{ "connect IPv4 (contract example)",
 	  "{" T "\"event\":\"connect\",\"action\":\"deny\",\"method\":\"eperm\",\"policy\":\"ncsc-2017-ru-av\","
 	  "\"vendor\":\"Kaspersky Lab\",\"daddr\":\"203.0.113.5\",\"dport\":443,\"proto\":\"tcp\",\"pid\":4300,"
 	  "\"uid\":1000,\"comm\":\"curl\",\"exe\":\"/usr/bin/curl\"" SEC,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * agent_contain.c - containment policies (SPEC §3, second kind) in the
+ * agent_contain.c - containment policies (contract.md §3, second kind) in the
  * agent: validated with the rest of the set, put in force on every load and
  * reload (a removed file switches containment off), and their denials
  * logged as "contain" events. `embargo contain` also applies them directly

@@ -166,7 +166,7 @@ void agent_life_loaded(struct agent *a)
 }
 
 /* {"event":"lost","policy":P,"pid":N,"count":K,"reason":"rate_limit"}: lines
- * the rate limit held back, as SPEC §6's lost event with what was held. */
+ * the rate limit held back, as contract.md §6's lost event with what was held. */
 static void report_suppressed(void *ctx, const char *policy, uint32_t pid, uint64_t count)
 {
 	struct agent *a = ctx;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * `embargo contain --allow CIDR[:PORTS]... [--dns]` and `embargo release`:
- * incident-response network isolation (SPEC §3, §4).
+ * incident-response network isolation (contract.md §3, §4).
  *
  * contain writes the containment policy <policy-dir>/00-contain.yaml
  * (atomically), puts it in force at once through the pins under

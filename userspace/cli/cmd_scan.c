@@ -4,7 +4,7 @@
  * PATH...`: offline sweep, no root, no kernel. Every regular file under the
  * PATHs whose SHA-256 any policy of the set bans is reported, whatever the
  * host's level (sweep.h). Exit 0 none found, 10 found, 2 usage, policy or
- * setup error (SPEC §4). The host tag is read only for scan.exclude (the
+ * setup error (contract.md §4). The host tag is read only for scan.exclude (the
  * defaults /proc, /sys, /dev, /run without one); a PATH named on the command
  * line is swept even when an exclude covers it.
  *

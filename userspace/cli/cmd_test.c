@@ -2,7 +2,7 @@
 /*
  * `embargo test`: what the policy would decide for an exec or a connect, from
  * the same compiled decisions the agent writes to the kernel. No kernel, no
- * root. Exit 0 allow, 10 deny, 11 audit (SPEC §4).
+ * root. Exit 0 allow, 10 deny, 11 audit (contract.md §4).
  */
 #include <errno.h>
 #include <fcntl.h>

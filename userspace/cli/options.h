@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* options.h - the options every subcommand shares (SPEC §1, §4). */
+/* options.h - the options every subcommand shares (contract.md §1, §4). */
 #ifndef EMBARGO_OPTIONS_H
 #define EMBARGO_OPTIONS_H
 

@@ -68,7 +68,7 @@ int emb_contain_config_from_set(const struct emb_policy_set *set, struct ctn_con
 				char *why, size_t why_len);
 
 /*
- * The containment policy file (SPEC §3) for rules, with comment (may be
+ * The containment policy file (contract.md §3) for rules, with comment (may be
  * NULL; one or more lines, each written as "# line"). Returns a malloc'd
  * NUL-terminated text, or NULL when out of memory.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * sign.h - Ed25519 policy signatures (SPEC §1 keys dir, §4 sign/keygen).
+ * sign.h - Ed25519 policy signatures (contract.md §1 keys dir, §4 sign/keygen).
  *
  * Keys (embargo keygen):
  *   PREFIX.key  PEM PKCS#8 Ed25519 private key, mode 0600

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* contain_event.h - containment events (ctn_events) as SPEC §6 lines. */
+/* contain_event.h - containment events (ctn_events) as contract.md §6 lines. */
 #ifndef EMBARGO_CONTAIN_EVENT_H
 #define EMBARGO_CONTAIN_EVENT_H
 

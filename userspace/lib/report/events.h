@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* events.h - kernel events and agent records as SPEC §6 JSON lines. */
+/* events.h - kernel events and agent records as contract.md §6 JSON lines. */
 #ifndef EMBARGO_EVENTS_H
 #define EMBARGO_EVENTS_H
 
@@ -17,7 +17,7 @@ struct emb_eventlog {
 	uint64_t write_errors;
 };
 
-/* The start of every SPEC §6 line: "time", "event", then "action" unless
+/* The start of every contract.md §6 line: "time", "event", then "action" unless
  * action is NULL. */
 void emb_event_begin(struct emb_json *j, const char *event, const char *action);
 

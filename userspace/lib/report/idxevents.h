@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* idxevents.h - the hash index's own log lines (SPEC §6): unverified, kill. */
+/* idxevents.h - the hash index's own log lines (contract.md §6): unverified, kill. */
 #ifndef EMBARGO_IDXEVENTS_H
 #define EMBARGO_IDXEVENTS_H
 

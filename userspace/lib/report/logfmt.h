@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* logfmt.h - one event-log line (SPEC §6 JSON) rendered for people. */
+/* logfmt.h - one event-log line (contract.md §6 JSON) rendered for people. */
 #ifndef EMBARGO_LOGFMT_H
 #define EMBARGO_LOGFMT_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * sinkfmt.h - one event line (SPEC §6 JSON) in the shapes the system logs
+ * sinkfmt.h - one event line (contract.md §6 JSON) in the shapes the system logs
  * take: journal fields, a syslog priority, an audit record's text. Every
  * key of the line is carried over, in order, so the journal and the audit
  * trail hold the same fields as the JSON log.
