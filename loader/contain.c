@@ -18,6 +18,7 @@
 
 #include "contain.skel.h"
 #include "loader.h"
+#include "log.h"
 
 enum ctn_map_idx { CTN_MAP_STATE, CTN_MAP_RULES, CTN_MAP_STATS, CTN_MAP_EVENTS, CTN_MAP_MAX };
 
@@ -91,14 +92,14 @@ static int check_map(int fd, int idx, const char *path)
 
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		fprintf(stderr, "embargo: reading map %s: %s\n", path, strerror(errno));
+		emb_err("reading map %s: %s", path, strerror(errno));
 		return -errno;
 	}
 	if ((map_specs[idx].key && info.key_size != map_specs[idx].key) ||
 	    (map_specs[idx].value && info.value_size != map_specs[idx].value) ||
 	    (map_specs[idx].entries && info.max_entries != map_specs[idx].entries)) {
-		fprintf(stderr, "embargo: pinned map %s is from another containment ABI "
-			"(key %u, value %u, entries %u); run `embargo unload` first\n", path,
+		emb_err("pinned map %s is from another containment ABI "
+			"(key %u, value %u, entries %u); run `embargo unload` first", path,
 			info.key_size, info.value_size, info.max_entries);
 		return -EPROTO;
 	}
@@ -146,7 +147,7 @@ static int adopt(const char *dir, struct emb_contain **out)
 		c->fds[i] = bpf_obj_get(path);
 		if (c->fds[i] < 0) {
 			err = -errno;
-			fprintf(stderr, "embargo: opening pinned map %s: %s\n", path, strerror(errno));
+			emb_err("opening pinned map %s: %s", path, strerror(errno));
 			break;
 		}
 		err = check_map(c->fds[i], i, path);
@@ -173,10 +174,10 @@ static void remove_dir(const char *dir)
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' && join(path, sizeof(path), dir, de->d_name) == 0 &&
 		    unlink(path))
-			fprintf(stderr, "embargo: removing %s: %s\n", path, strerror(errno));
+			emb_warn("removing %s: %s", path, strerror(errno));
 	closedir(d);
 	if (rmdir(dir))
-		fprintf(stderr, "embargo: removing %s: %s\n", dir, strerror(errno));
+		emb_warn("removing %s: %s", dir, strerror(errno));
 }
 
 static int pin_link(struct bpf_program *prog, int cgroup_fd, const char *dir, int idx,
@@ -188,13 +189,13 @@ static int pin_link(struct bpf_program *prog, int cgroup_fd, const char *dir, in
 	*link = bpf_program__attach_cgroup(prog, cgroup_fd);
 	if (!*link) {
 		err = -errno;
-		fprintf(stderr, "embargo: attaching %s: %s\n", bpf_program__name(prog), strerror(errno));
+		emb_warn("attaching %s: %s", bpf_program__name(prog), strerror(errno));
 		return err;
 	}
 	err = join(path, sizeof(path), dir, link_names[idx]);
 	err = err ?: bpf_link__pin(*link, path);
 	if (err)
-		fprintf(stderr, "embargo: pinning link %s: %s\n", path, strerror(-err));
+		emb_warn("pinning link %s: %s", path, strerror(-err));
 	return err;
 }
 
@@ -205,7 +206,7 @@ static int pin_map(struct bpf_map *m, const char *dir)
 
 	err = err ?: bpf_map__pin(m, path);
 	if (err)
-		fprintf(stderr, "embargo: pinning map %s: %s\n", path, strerror(-err));
+		emb_warn("pinning map %s: %s", path, strerror(-err));
 	return err;
 }
 
@@ -252,19 +253,19 @@ static int create(const char *pin_dir, const char *dir, const char *cgroup_path)
 	cgroup_fd = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgroup_fd < 0) {
 		err = -errno;
-		fprintf(stderr, "embargo: cgroup %s: %s\n", cgroup_path, strerror(errno));
+		emb_warn("cgroup %s: %s", cgroup_path, strerror(errno));
 		goto out;
 	}
 	s = contain_bpf__open_and_load(); /* nothing to size or set before load */
 	if (!s) {
 		err = -errno;
-		fprintf(stderr, "embargo: loading the containment programs (verifier): %s\n",
-			strerror(errno));
+		emb_warn("loading the containment programs (verifier): %s",
+			 strerror(errno));
 		goto out;
 	}
 	if (mkdir(tmp, 0700)) {
 		err = -errno;
-		fprintf(stderr, "embargo: mkdir %s: %s\n", tmp, strerror(errno));
+		emb_warn("mkdir %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	made = 1;
@@ -276,7 +277,7 @@ static int create(const char *pin_dir, const char *dir, const char *cgroup_path)
 	else if (errno != EEXIST && errno != ENOTEMPTY)
 		err = -errno;
 	if (err)
-		fprintf(stderr, "embargo: renaming %s to %s: %s\n", tmp, dir, strerror(-err));
+		emb_warn("renaming %s to %s: %s", tmp, dir, strerror(-err));
 out:
 	if (made)
 		remove_dir(tmp);
@@ -308,7 +309,7 @@ static int read_state(const struct emb_contain *c, uint32_t *state)
 	uint32_t zero = 0;
 
 	if (bpf_map_lookup_elem(c->fds[CTN_MAP_STATE], &zero, state)) {
-		fprintf(stderr, "embargo: reading map ctn_state: %s\n", strerror(errno));
+		emb_err("reading map ctn_state: %s", strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -319,7 +320,7 @@ static int write_state(struct emb_contain *c, uint32_t state)
 	uint32_t zero = 0;
 
 	if (bpf_map_update_elem(c->fds[CTN_MAP_STATE], &zero, &state, BPF_ANY)) {
-		fprintf(stderr, "embargo: writing state %#x to map ctn_state: %s\n", state,
+		emb_err("writing state %#x to map ctn_state: %s", state,
 			strerror(errno));
 		return -errno;
 	}
@@ -329,7 +330,7 @@ static int write_state(struct emb_contain *c, uint32_t state)
 static int write_rules(struct emb_contain *c, uint32_t slot, const struct ctn_config *cfg)
 {
 	if (bpf_map_update_elem(c->fds[CTN_MAP_RULES], &slot, cfg, BPF_ANY)) {
-		fprintf(stderr, "embargo: writing %u rules to map ctn_rules slot %u: %s\n",
+		emb_err("writing %u rules to map ctn_rules slot %u: %s",
 			cfg->count, slot, strerror(errno));
 		return -errno;
 	}
@@ -348,7 +349,7 @@ int emb_contain_set(struct emb_contain *c, const struct ctn_config *cfg)
 	int err;
 
 	if (flock(c->dir_fd, LOCK_EX)) {
-		fprintf(stderr, "embargo: locking the containment pins: %s\n", strerror(errno));
+		emb_warn("locking the containment pins: %s", strerror(errno));
 		return -errno;
 	}
 	err = read_state(c, &state);
@@ -363,7 +364,7 @@ int emb_contain_set(struct emb_contain *c, const struct ctn_config *cfg)
 	err = err ?: write_state(c, CTN_STATE_ENABLED | (slot ? CTN_STATE_SLOT : 0));
 out:
 	if (flock(c->dir_fd, LOCK_UN))
-		fprintf(stderr, "embargo: unlocking the containment pins: %s\n", strerror(errno));
+		emb_warn("unlocking the containment pins: %s", strerror(errno));
 	return err;
 }
 
@@ -382,7 +383,7 @@ int emb_contain_get(const struct emb_contain *c, int *enabled, struct ctn_config
 		return 0;
 	slot = state & CTN_STATE_SLOT ? 1 : 0;
 	if (bpf_map_lookup_elem(c->fds[CTN_MAP_RULES], &slot, cfg)) {
-		fprintf(stderr, "embargo: reading map ctn_rules slot %u: %s\n", slot, strerror(errno));
+		emb_err("reading map ctn_rules slot %u: %s", slot, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -393,7 +394,7 @@ int emb_contain_read_stats(const struct emb_contain *c, uint64_t out[CTN_STAT_MA
 	int err = emb_percpu_sum(c->fds[CTN_MAP_STATS], CTN_STAT_MAX, out);
 
 	if (err)
-		fprintf(stderr, "embargo: reading map ctn_stats: %s\n", strerror(-err));
+		emb_err("reading map ctn_stats: %s", strerror(-err));
 	return err;
 }
 

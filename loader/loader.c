@@ -23,6 +23,7 @@
 #include "hooks.h"
 #include "pins.h"
 #include "probe.h"
+#include "log.h"
 
 #define BPFFS_ROOT "/sys/fs/bpf"
 
@@ -62,15 +63,15 @@ int emb_loader_prepare_pin_dir(const char *pin_dir)
 	if (strcmp(parent, BPFFS_ROOT) == 0 &&
 	    (statfs(BPFFS_ROOT, &sfs) || sfs.f_type != BPF_FS_MAGIC) &&
 	    mount("bpf", BPFFS_ROOT, "bpf", 0, "mode=0700")) {
-		fprintf(stderr, "embargo: mount bpffs at %s: %s\n", BPFFS_ROOT, strerror(errno));
+		emb_warn("mount bpffs at %s: %s", BPFFS_ROOT, strerror(errno));
 		return -errno;
 	}
 	if (mkdir(pin_dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "embargo: mkdir %s: %s\n", pin_dir, strerror(errno));
+		emb_warn("mkdir %s: %s", pin_dir, strerror(errno));
 		return -errno;
 	}
 	if (statfs(pin_dir, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
-		fprintf(stderr, "embargo: %s is not on a bpf filesystem\n", pin_dir);
+		emb_warn("%s is not on a bpf filesystem", pin_dir);
 		return -EINVAL;
 	}
 	return 0;
@@ -81,8 +82,8 @@ static int size_map(struct bpf_map *m, uint32_t entries)
 	int err = bpf_map__set_max_entries(m, entries ? entries : 1);
 
 	if (err)
-		fprintf(stderr, "embargo: sizing map %s to %u: %s\n", bpf_map__name(m), entries,
-			strerror(-err));
+		emb_warn("sizing map %s to %u: %s", bpf_map__name(m), entries,
+			 strerror(-err));
 	return err;
 }
 
@@ -117,15 +118,15 @@ static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
 
 	for (size_t i = 0; i < emb_hooks_n; i++) {
 		if (!hook_prog(s, i)) {
-			fprintf(stderr, "embargo: hook table: no program %s in the BPF object\n",
-				emb_hooks[i].prog);
+			emb_warn("hook table: no program %s in the BPF object",
+				 emb_hooks[i].prog);
 			return -ENOENT;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (emb_hook_on(&emb_hooks[i], b) && emb_hook_on(&emb_hooks[j], b) &&
 			    strcmp(emb_hooks[i].pin, emb_hooks[j].pin) == 0) {
-				fprintf(stderr, "embargo: hook table: pin %s twice for backend %s\n",
-					emb_hooks[i].pin, emb_backend_name(b));
+				emb_warn("hook table: pin %s twice for backend %s",
+					 emb_hooks[i].pin, emb_backend_name(b));
 				return -EINVAL;
 			}
 	}
@@ -138,14 +139,14 @@ static int set_backend_autoload(struct embargo_bpf *s, enum emb_backend b)
 				on |= emb_hook_on(&emb_hooks[i], b);
 			}
 		if (!listed) {
-			fprintf(stderr, "embargo: hook table: program %s has no row\n",
-				bpf_program__name(p));
+			emb_warn("hook table: program %s has no row",
+				 bpf_program__name(p));
 			return -EINVAL;
 		}
 		err = bpf_program__set_autoload(p, on);
 		if (err) {
-			fprintf(stderr, "embargo: selecting program %s: %s\n", bpf_program__name(p),
-				strerror(-err));
+			emb_warn("selecting program %s: %s", bpf_program__name(p),
+				 strerror(-err));
 			return err;
 		}
 	}
@@ -253,7 +254,7 @@ static int reuse_pinned_maps(struct emb_loader *l, enum emb_backend b)
 	for (i = 0; i < n; i++)
 		close(fds[i]); /* reuse_fd keeps its own dup */
 	if (err) {
-		fprintf(stderr, "embargo: adopting the pins in %s: %s\n", l->pin_dir, l->pins_why);
+		emb_info("adopting the pins in %s: %s", l->pin_dir, l->pins_why);
 		return err;
 	}
 	if (fit) {
@@ -281,7 +282,7 @@ static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts
 	l->skel = embargo_bpf__open();
 	if (!l->skel) {
 		err = -errno;
-		fprintf(stderr, "embargo: opening the BPF object: %s\n", strerror(errno));
+		emb_err("opening the BPF object: %s", strerror(errno));
 		goto out;
 	}
 	err = set_backend_autoload(l->skel, b);
@@ -398,7 +399,7 @@ static int try_classic(struct emb_loader *l, const struct emb_loader_opts *opts,
 	int err = load_backend(l, opts, EMB_BACKEND_CLASSIC, 0);
 
 	if (err) {
-		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
+		emb_warn("loading the BPF programs (verifier): %s", strerror(-err));
 		return err;
 	}
 	snprintf(why, why_len, "its tracepoint programs loaded");
@@ -498,7 +499,7 @@ int emb_loader_open(struct emb_loader **out, const struct emb_loader_opts *opts,
 	l->cgroup_fd = open(opts->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l->cgroup_fd < 0) {
 		err = -errno;
-		fprintf(stderr, "embargo: cgroup %s: %s\n", opts->cgroup_path, strerror(errno));
+		emb_warn("cgroup %s: %s", opts->cgroup_path, strerror(errno));
 		goto fail;
 	}
 	err = choose_backend(l, opts, why, why_len);
@@ -542,8 +543,8 @@ static int pin_map(const struct emb_loader *l, struct bpf_map *m)
 
 	err = err ?: bpf_map__pin(m, path);
 	if (err)
-		fprintf(stderr, "embargo: pinning map %s at %s: %s\n", bpf_map__name(m), path,
-			strerror(-err));
+		emb_warn("pinning map %s at %s: %s", bpf_map__name(m), path,
+			 strerror(-err));
 	return err;
 }
 
@@ -562,14 +563,14 @@ static int attach_one(struct emb_loader *l, size_t idx)
 					      : bpf_program__attach(prog);
 	if (!link) {
 		err = -errno;
-		fprintf(stderr, "embargo: attaching %s: %s\n", bpf_program__name(prog), strerror(errno));
+		emb_warn("attaching %s: %s", bpf_program__name(prog), strerror(errno));
 		return err;
 	}
 	l->links[idx] = link;
 	err = pin_path(path, sizeof(path), l->pin_dir, h->pin);
 	err = err ?: bpf_link__pin(link, path);
 	if (err)
-		fprintf(stderr, "embargo: pinning link %s: %s\n", path, strerror(-err));
+		emb_warn("pinning link %s: %s", path, strerror(-err));
 	return err;
 }
 
@@ -654,7 +655,7 @@ static int attach_replace(struct emb_loader *l)
 int emb_loader_attach(struct emb_loader *l)
 {
 	if (mkdir(l->pin_dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "embargo: mkdir %s: %s\n", l->pin_dir, strerror(errno));
+		emb_warn("mkdir %s: %s", l->pin_dir, strerror(errno));
 		return -errno;
 	}
 	return l->adopted ? attach_adopted(l) : attach_replace(l);
@@ -721,8 +722,8 @@ static int sweep_map(struct bpf_map *m, const void *keep, size_t n, size_t strid
 		if (err == -ENOENT)
 			err = 0;
 		if (err)
-			fprintf(stderr, "embargo: deleting a stale key from map %s: %s\n",
-				bpf_map__name(m), strerror(-err));
+			emb_warn("deleting a stale key from map %s: %s",
+				 bpf_map__name(m), strerror(-err));
 	}
 	free(gone);
 	return err;
@@ -742,7 +743,7 @@ static int put(struct bpf_map *m, const void *k, size_t klen, const void *v, siz
 	int err = bpf_map__update_elem(m, k, klen, v, vlen, BPF_ANY);
 
 	if (err)
-		fprintf(stderr, "embargo: writing %s to map %s: %s\n", what, bpf_map__name(m),
+		emb_err("writing %s to map %s: %s", what, bpf_map__name(m),
 			strerror(-err));
 	return err;
 }
@@ -860,7 +861,7 @@ static int del(struct bpf_map *m, const void *k, size_t klen)
 	int err = bpf_map__delete_elem(m, k, klen, 0);
 
 	if (err && err != -ENOENT) {
-		fprintf(stderr, "embargo: deleting from map %s: %s\n", bpf_map__name(m), strerror(-err));
+		emb_warn("deleting from map %s: %s", bpf_map__name(m), strerror(-err));
 		return err;
 	}
 	return 0;
@@ -914,7 +915,7 @@ int emb_loader_read_stats(const struct emb_loader *l, uint64_t out[EMB_STAT_MAX]
 	int err = emb_percpu_sum(bpf_map__fd(l->skel->maps.emb_stats), EMB_STAT_MAX, out);
 
 	if (err)
-		fprintf(stderr, "embargo: reading map emb_stats: %s\n", strerror(-err));
+		emb_err("reading map emb_stats: %s", strerror(-err));
 	return err;
 }
 

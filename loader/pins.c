@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* pins.c - the pin dir object by object: meta, takeover, unload, status. */
 #include "pins.h"
+#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,7 +64,7 @@ int emb_pins_meta_write_fd(int fd, const struct emb_meta *m)
 	__u32 key = 0;
 
 	if (bpf_map_update_elem(fd, &key, m, BPF_ANY)) {
-		fprintf(stderr, "embargo: writing map emb_meta[0]: %s\n", strerror(errno));
+		emb_err("writing map emb_meta[0]: %s", strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -77,9 +78,9 @@ void emb_pins_restore(const char *dir, const char *const *names, size_t n, const
 		if (fds[i] < 0 || emb_pin_path(path, sizeof(path), dir, names[i]))
 			continue;
 		if (unlink(path) && errno != ENOENT)
-			fprintf(stderr, "embargo: removing new pin %s: %s\n", path, strerror(errno));
+			emb_warn("removing new pin %s: %s", path, strerror(errno));
 		if (bpf_obj_pin(fds[i], path))
-			fprintf(stderr, "embargo: restoring old pin %s: %s\n", path, strerror(errno));
+			emb_warn("restoring old pin %s: %s", path, strerror(errno));
 	}
 }
 
@@ -108,12 +109,12 @@ int emb_pins_hold(const char *dir, const char *const *names, size_t n, int *fds)
 		if (fds[i] < 0) {
 			err = errno == ENOENT ? 0 : -errno;
 			if (err)
-				fprintf(stderr, "embargo: opening old pin %s: %s\n", path, strerror(errno));
+				emb_err("opening old pin %s: %s", path, strerror(errno));
 			continue;
 		}
 		if (unlink(path)) {
 			err = -errno;
-			fprintf(stderr, "embargo: removing old pin %s: %s\n", path, strerror(errno));
+			emb_warn("removing old pin %s: %s", path, strerror(errno));
 		}
 	}
 	if (err) {
@@ -150,7 +151,7 @@ static int remove_entries(const char *dir, int depth)
 		}
 		if (unlink(path)) {
 			err = err ?: -errno;
-			fprintf(stderr, "embargo: removing pin %s: %s\n", path, strerror(errno));
+			emb_warn("removing pin %s: %s", path, strerror(errno));
 		}
 	}
 	closedir(d);
@@ -165,7 +166,7 @@ int emb_pins_unload(const char *dir)
 		return err;
 	if (!err && rmdir(dir)) {
 		err = -errno;
-		fprintf(stderr, "embargo: removing %s: %s\n", dir, strerror(errno));
+		emb_warn("removing %s: %s", dir, strerror(errno));
 	}
 	return err;
 }
@@ -174,7 +175,7 @@ void emb_pins_drop_empty_dir(const char *dir)
 {
 	/* rmdir refuses a non-empty dir: working pins can never go this way. */
 	if (rmdir(dir) && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
-		fprintf(stderr, "embargo: removing empty pin dir %s: %s\n", dir, strerror(errno));
+		emb_warn("removing empty pin dir %s: %s", dir, strerror(errno));
 }
 
 const char *emb_pin_kind_name(enum emb_pin_kind k)

@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "pidfile.h"
 #include "pins.h"
+#include "log.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -56,15 +57,15 @@ static int open_backend(struct agent *a, const struct emb_loader_opts *lo)
 	int err = emb_loader_open(&a->loader, lo, why, sizeof(why));
 
 	if (err == -ENOTSUP) {
-		fprintf(stderr, "embargo: backend %s unusable: %s\n", emb_backend_name(lo->backend),
+		emb_err("backend %s unusable: %s", emb_backend_name(lo->backend),
 			why);
 		return err;
 	}
 	if (err)
 		return err;
-	fprintf(stderr, "embargo: backend %s: %s\n",
-		emb_backend_name(emb_loader_backend(a->loader)),
-		emb_loader_backend_reason(a->loader));
+	emb_info("backend %s: %s",
+		 emb_backend_name(emb_loader_backend(a->loader)),
+		 emb_loader_backend_reason(a->loader));
 	return 0;
 }
 
@@ -97,7 +98,7 @@ static int agent_load(struct agent *a)
 	} else {
 		err = emb_cgroup2_root(cgroot, sizeof(cgroot));
 		if (err) {
-			fprintf(stderr, "embargo: no cgroup v2 mount found (use --cgroup)\n");
+			emb_warn("no cgroup v2 mount found (use --cgroup)");
 			return err;
 		}
 	}
@@ -117,7 +118,7 @@ static int agent_load(struct agent *a)
 	err = err ?: agent_contain_apply(a);
 	if (err)
 		return err;
-	fprintf(stderr, "embargo: pins in %s: %s\n", o->pin_dir, emb_loader_pins_reason(a->loader));
+	emb_info("pins in %s: %s", o->pin_dir, emb_loader_pins_reason(a->loader));
 	/* Losses the log already reported, by this agent or an earlier one. */
 	a->lost_reported = emb_loader_meta(a->loader)->lost_logged;
 	return 0;
@@ -137,7 +138,7 @@ int emb_agent_run(const struct emb_opts *o)
 	 * life; one arena for all made a reload of 1M digests + 100k CIDRs
 	 * take 1.18 s median here, two 0.77-0.83 s, for 3-6 MiB more idle. */
 	if (!mallopt(M_ARENA_MAX, 2))
-		fprintf(stderr, "embargo: mallopt(M_ARENA_MAX) refused: memory use may be higher\n");
+		emb_err("mallopt(M_ARENA_MAX) refused: memory use may be higher");
 	else
 		emb_policy_set_parse_threads(2);
 	/* A reload frees one generation and builds the next: keep blocks up
@@ -146,18 +147,18 @@ int emb_agent_run(const struct emb_opts *o)
 	 * RSS is unchanged: a small policy never grows the heap, and the
 	 * first scan ends with malloc_trim (agent_index.c). */
 	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) || !mallopt(M_TRIM_THRESHOLD, 256 << 20))
-		fprintf(stderr, "embargo: mallopt(M_MMAP/TRIM_THRESHOLD) refused: reloads may be slower\n");
+		emb_err("mallopt(M_MMAP/TRIM_THRESHOLD) refused: reloads may be slower");
 	install_signals();
 	/* After SIGHUP is handled: the pid file is how `embargo ban` and
 	 * `embargo contain` ask this agent to reload. */
 	pidfd = emb_pidfile_acquire(o->state_dir, &holder);
 	if (pidfd == -EBUSY) {
-		fprintf(stderr, "embargo: another agent (pid %d) uses %s\n", (int)holder, o->state_dir);
+		emb_err("another agent (pid %d) uses %s", (int)holder, o->state_dir);
 		return 1;
 	}
 	if (pidfd < 0)
-		fprintf(stderr, "embargo: no pid file in %s (%s): ban/contain will not signal this agent\n",
-			o->state_dir, strerror(-pidfd));
+		emb_warn("no pid file in %s (%s): ban/contain will not signal this agent",
+			 o->state_dir, strerror(-pidfd));
 	if (emb_eventlog_open(&a.log, o->log)) {
 		if (pidfd >= 0)
 			close(pidfd);
@@ -167,7 +168,7 @@ int emb_agent_run(const struct emb_opts *o)
 	if (agent_policy_load(&a))
 		goto out;
 	if (agent_load(&a)) {
-		fprintf(stderr, "embargo: not enforcing: the BPF side could not be set up\n");
+		emb_err("not enforcing: the BPF side could not be set up");
 		/* A first start leaves no empty pin dir; pins in use are never touched. */
 		emb_pins_drop_empty_dir(o->pin_dir);
 		goto out;
@@ -175,8 +176,8 @@ int emb_agent_run(const struct emb_opts *o)
 	backend = emb_backend_name(emb_loader_backend(a.loader));
 	agent_log(&a, &j, emb_event_policy_loaded_on(&j, &a.pol.compiled, a.pol.host_level, backend,
 						     emb_loader_backend_reason(a.loader)));
-	fprintf(stderr, "embargo: enforcing (%s backend, host level %s, pins in %s)\n", backend,
-		a.pol.host_level, o->pin_dir);
+	emb_info("enforcing (%s backend, host level %s, pins in %s)", backend,
+		 a.pol.host_level, o->pin_dir);
 	agent_life_loaded(&a);
 	rc = agent_loop(&a, &stop_requested, &reload_requested) ? 1 : 0;
 out:

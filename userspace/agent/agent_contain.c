@@ -16,6 +16,7 @@
 #include "contain.h"
 #include "contain_event.h"
 #include "contain_rules.h"
+#include "log.h"
 
 int agent_contain_check(const struct emb_loaded *l, struct emb_diag *diag)
 {
@@ -45,7 +46,7 @@ static int on_contain_event(void *ctx, void *data, size_t len)
 	struct emb_json j;
 
 	if (len < sizeof(struct ctn_event)) {
-		fprintf(stderr, "embargo: short containment event (%zu bytes)\n", len);
+		emb_err("short containment event (%zu bytes)", len);
 		return 0;
 	}
 	agent_log(a, &j, emb_contain_event_format(&j, data, contain_policy_id(a), a->pol.host_level));
@@ -64,7 +65,7 @@ static void watch_events(struct agent *a)
 		return; /* nothing pinned: containment was never on */
 	err = ring_buffer__add(a->rb, emb_contain_events_fd(a->contain), on_contain_event, a);
 	if (err)
-		fprintf(stderr, "embargo: containment events will not be logged: %s\n", strerror(-err));
+		emb_warn("containment events will not be logged: %s", strerror(-err));
 }
 
 int agent_contain_apply(struct agent *a)
@@ -74,14 +75,14 @@ int agent_contain_apply(struct agent *a)
 	int any, err;
 
 	if (emb_contain_config_from_set(&a->pol.set, &cfg, &any, why, sizeof(why))) {
-		fprintf(stderr, "embargo: containment: %s\n", why);
+		emb_warn("containment: %s", why);
 		return -EINVAL;
 	}
 	/* Fail-closed: a containment that cannot be put in force is an error
 	 * of the load, reported; it never silently leaves the host open. */
 	err = emb_contain_apply(a->opts->pin_dir, a->cgroup_path, any ? &cfg : NULL, NULL);
 	if (err)
-		fprintf(stderr, "embargo: containment could not be %s: %s\n",
+		emb_err("containment could not be %s: %s",
 			any ? "put in force" : "switched off", strerror(err < 0 ? -err : err));
 	if (!err && any)
 		watch_events(a);

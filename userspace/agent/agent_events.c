@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agent_int.h"
+#include "log.h"
 
 void agent_log(struct agent *a, struct emb_json *j, int built)
 {
@@ -14,7 +15,7 @@ void agent_log(struct agent *a, struct emb_json *j, int built)
 		emb_eventlog_write(&a->log, j);
 		agent_sinks_write(&a->life, j->buf); /* journal or syslog, audit */
 	} else {
-		fprintf(stderr, "embargo: could not build an event line\n");
+		emb_err("could not build an event line");
 	}
 	emb_json_free(j);
 }
@@ -50,13 +51,13 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	uint32_t local;
 
 	if (len < sizeof(*e)) {
-		fprintf(stderr, "embargo: short event (%zu bytes)\n", len);
+		emb_err("short event (%zu bytes)", len);
 		return 0;
 	}
 	/* Name the rule in its own generation: a reload may be under way. */
 	gen = agent_generation(a, e->rule_id, &local);
 	if (!gen) {
-		fprintf(stderr, "embargo: event for unknown rule %u dropped from the log\n", e->rule_id);
+		emb_err("event for unknown rule %u dropped from the log", e->rule_id);
 		return 0;
 	}
 	local_event = *e;
@@ -89,5 +90,5 @@ void agent_report_lost(struct agent *a)
 	/* The count survives the agent (emb_meta), so a restart over the same
 	 * pins does not log the same losses twice. */
 	if (emb_loader_set_lost_logged(a->loader, a->lost_reported))
-		fprintf(stderr, "embargo: recording the logged lost count in emb_meta failed\n");
+		emb_err("recording the logged lost count in emb_meta failed");
 }

@@ -43,6 +43,7 @@
 #include "idxevents.h"
 #include "index_db.h"
 #include "namelist.h"
+#include "log.h"
 
 #define HEARTBEAT_MS 1000
 #define PUT_BATCH 4096
@@ -125,8 +126,8 @@ static uint32_t wanted_mode(struct agent_index *x)
 		return EMB_UNV_ALLOW;
 	if (!x->complete) {
 		if (!x->deferred_said++)
-			fprintf(stderr, "embargo: index: unverified: deny acts as allow until the "
-					"first full index build completes\n");
+			emb_warn("index: unverified: deny acts as allow until the "
+					"first full index build completes");
 		return EMB_UNV_ALLOW;
 	}
 	return EMB_UNV_DENY;
@@ -331,11 +332,11 @@ static int full_scan(struct agent_index *x)
 		err = err ?: write_config(x);
 	}
 	pthread_mutex_unlock(&x->lock);
-	fprintf(stderr, "embargo: index: %llu files, %llu hashed, %llu reused (%llu bytes, "
-			"%llu unreadable, %zu gone), %llu banned\n",
-		(unsigned long long)(st.files + st.reused), (unsigned long long)st.files,
-		(unsigned long long)st.reused, (unsigned long long)st.bytes,
-		(unsigned long long)st.errors, dropped, (unsigned long long)x->a->banned_inodes);
+	emb_info("index: %llu files, %llu hashed, %llu reused (%llu bytes, "
+			"%llu unreadable, %zu gone), %llu banned",
+		 (unsigned long long)(st.files + st.reused), (unsigned long long)st.files,
+		 (unsigned long long)st.reused, (unsigned long long)st.bytes,
+		 (unsigned long long)st.errors, dropped, (unsigned long long)x->a->banned_inodes);
 	malloc_trim(0);
 	return err;
 }
@@ -347,7 +348,7 @@ static void *rescan_main(void *arg)
 	/* The cached verdicts enforce meanwhile; a failed rescan leaves
 	 * changed files stale, so unverified (fail-closed under deny). */
 	if (full_scan(x))
-		fprintf(stderr, "embargo: index: the background rescan failed\n");
+		emb_err("index: the background rescan failed");
 	return NULL;
 }
 
@@ -424,7 +425,7 @@ static int on_written(void *ctx, int fd, const char *name)
 		return 0;
 	path = fd_path(fd, buf, sizeof(buf));
 	if (hash_open_file(x, fd, path, &r, &v))
-		fprintf(stderr, "embargo: index: hashing %s after a write failed\n",
+		emb_err("index: hashing %s after a write failed",
 			path ? path : name);
 	return 0;
 }
@@ -553,12 +554,12 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	fd = open_event_file(e);
 	if (fd < 0) {
 		/* Nothing to hash (it is gone): it stays unverified. */
-		fprintf(stderr, "embargo: index: cannot open unverified %s (pid %u)\n",
+		emb_err("index: cannot open unverified %s (pid %u)",
 			e->exec.path, e->pid);
 		goto out;
 	}
 	if (hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL, &r, &v)) {
-		fprintf(stderr, "embargo: index: hashing unverified %s failed\n", e->exec.path);
+		emb_err("index: hashing unverified %s failed", e->exec.path);
 		goto out;
 	}
 	if (v.action == EMB_ACT_NONE)
@@ -589,7 +590,7 @@ static void heartbeat(struct agent_index *x)
 	pthread_mutex_lock(&x->lock);
 	x->cfg.heartbeat_ns = mono_ns();
 	if (emb_loader_set_config(x->a->loader, &x->cfg))
-		fprintf(stderr, "embargo: index: heartbeat not written\n");
+		emb_warn("index: heartbeat not written");
 	pthread_mutex_unlock(&x->lock);
 }
 
@@ -602,7 +603,7 @@ static void *svc_main(void *arg)
 
 	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(x->rb)) || epoll_add(ep, x->fw.fd) ||
 	    epoll_add(ep, x->stop_fd)) {
-		fprintf(stderr, "embargo: index: epoll: %s: no on-demand hashing\n", strerror(errno));
+		emb_err("index: epoll: %s: no on-demand hashing", strerror(errno));
 		goto out;
 	}
 	while (!stop) {
@@ -611,11 +612,11 @@ static void *svc_main(void *arg)
 		for (int i = 0; i < n; i++)
 			stop |= evs[i].data.fd == x->stop_fd;
 		if (ring_buffer__consume(x->rb) < 0)
-			fprintf(stderr, "embargo: index: reading hash requests failed\n");
+			emb_err("index: reading hash requests failed");
 		emb_fswatch_read(&x->fw, on_written, x);
 		pthread_mutex_lock(&x->lock);
 		if (emb_idx_flush(&x->db))
-			fprintf(stderr, "embargo: index: persisting changes failed\n");
+			emb_err("index: persisting changes failed");
 		pthread_mutex_unlock(&x->lock);
 		if (mono_ns() - last >= HEARTBEAT_MS * 1000000ULL) {
 			heartbeat(x);
@@ -691,10 +692,10 @@ static void open_db(struct agent_index *x)
 {
 	if (emb_idx_open(&x->db, x->a->opts->state_dir) == 0)
 		return;
-	fprintf(stderr, "embargo: index: state dir %s unusable: index kept in memory only\n",
+	emb_err("index: state dir %s unusable: index kept in memory only",
 		x->a->opts->state_dir);
 	if (emb_idx_open(&x->db, NULL))
-		fprintf(stderr, "embargo: index: out of memory\n");
+		emb_err("index: out of memory");
 }
 
 static int start_threads(struct agent_index *x, int rescan)
@@ -733,8 +734,8 @@ static int index_start(struct agent *a)
 	err = err ?: write_config(x);
 	err = err ?: put_all(x);
 	pthread_mutex_unlock(&x->lock);
-	fprintf(stderr, "embargo: index: %zu cached verdicts in force (%llu banned)%s\n", x->db.n,
-		(unsigned long long)a->banned_inodes, x->complete ? "" : "; first full build");
+	emb_info("index: %zu cached verdicts in force (%llu banned)%s", x->db.n,
+		 (unsigned long long)a->banned_inodes, x->complete ? "" : "; first full build");
 	/* Warm: the cached verdicts enforce, the rescan runs behind.
 	 * Cold: nothing is known yet, so scan before announcing the policy. */
 	if (!err && !x->complete)
@@ -785,8 +786,8 @@ void agent_index_stop(struct agent *a)
 		pthread_join(x->rescan, NULL);
 	if (x->svc_started) {
 		if (write(x->stop_fd, &one, sizeof(one)) != sizeof(one))
-			fprintf(stderr, "embargo: index: stopping the index thread: %s\n",
-				strerror(errno));
+			emb_warn("index: stopping the index thread: %s",
+				 strerror(errno));
 		else
 			pthread_join(x->svc, NULL);
 	}
@@ -795,10 +796,10 @@ void agent_index_stop(struct agent *a)
 	 * banned inodes stay denied by the pinned maps). */
 	x->cfg.heartbeat_ns = 0;
 	if (emb_loader_set_config(a->loader, &x->cfg))
-		fprintf(stderr, "embargo: index: clearing the heartbeat failed\n");
+		emb_err("index: clearing the heartbeat failed");
 	pthread_mutex_lock(&x->lock);
 	if (emb_idx_flush(&x->db))
-		fprintf(stderr, "embargo: index: persisting changes failed\n");
+		emb_err("index: persisting changes failed");
 	pthread_mutex_unlock(&x->lock);
 	index_free(x);
 	a->idx = NULL;

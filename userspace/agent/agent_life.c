@@ -18,6 +18,7 @@
 #include "notify.h"
 #include "pins.h"
 #include "statefile.h"
+#include "log.h"
 
 #define METRICS_EVERY_MS 5000
 
@@ -48,7 +49,7 @@ void agent_life_init(struct agent *a)
 	/* Fail-open for the log only: without the table every line is logged. */
 	l->rl_ready = emb_rl_init(&l->rl, &ro) == 0;
 	if (!l->rl_ready)
-		fprintf(stderr, "embargo: no log rate limit (out of memory): every line is logged\n");
+		emb_err("no log rate limit (out of memory): every line is logged");
 	agent_sinks_open(l);
 }
 
@@ -59,14 +60,14 @@ int agent_life_lock(struct agent *a)
 
 	l->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l->lock_fd < 0) {
-		fprintf(stderr, "embargo: opening %s: %s\n", dir, strerror(errno));
+		emb_err("opening %s: %s", dir, strerror(errno));
 		return -errno;
 	}
 	if (flock(l->lock_fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	/* Fail-closed: a second agent must not take over pins another one
 	 * keeps current; it stops here, before touching them. */
-	fprintf(stderr, "embargo: another embargo run holds %s (see embargo status)\n", dir);
+	emb_err("another embargo run holds %s (see embargo status)", dir);
 	close(l->lock_fd);
 	l->lock_fd = -1;
 	return -EBUSY;
@@ -109,7 +110,7 @@ static void save_state(struct agent *a)
 	/* Fail-open: status then says the state file is missing or stale;
 	 * enforcement does not depend on it. */
 	if (err)
-		fprintf(stderr, "embargo: writing %s/%s: %s\n", a->opts->state_dir, EMB_STATE_FILE,
+		emb_err("writing %s/%s: %s", a->opts->state_dir, EMB_STATE_FILE,
 			strerror(-err));
 	free(ids);
 	free(modes);
@@ -145,7 +146,7 @@ static void write_metrics(struct agent *a)
 		m->policies = NULL;
 	}
 	if (err)
-		fprintf(stderr, "embargo: writing metrics %s: %s\n", a->opts->metrics, strerror(-err));
+		emb_err("writing metrics %s: %s", a->opts->metrics, strerror(-err));
 	free(ids);
 	free(modes);
 	free(pols);
@@ -162,7 +163,7 @@ void agent_life_loaded(struct agent *a)
 		 a->pol.compiled.n_states, a->pol.host_level,
 		 emb_backend_name(emb_loader_backend(a->loader)));
 	if (emb_notify_ready(status) < 0)
-		fprintf(stderr, "embargo: sd_notify READY failed\n");
+		emb_err("sd_notify READY failed");
 }
 
 /* {"event":"lost","policy":P,"pid":N,"count":K,"reason":"rate_limit"}: lines
@@ -186,7 +187,7 @@ int agent_admit(struct agent *a, const char *policy, uint32_t pid, const char *a
 	struct agent_life *l = &a->life;
 
 	if (emb_metrics_count(&l->metrics, policy, action) && l->metrics.n_counts == 0)
-		fprintf(stderr, "embargo: per-policy metrics: out of memory\n");
+		emb_err("per-policy metrics: out of memory");
 	if (!l->rl_ready)
 		return 1;
 	return emb_rl_admit(&l->rl, policy, pid, mono_ns(), report_suppressed, a);
@@ -211,8 +212,8 @@ void agent_tick(struct agent *a)
 	if (a->opts->metrics && mono_ms() >= l->next_metrics_ms)
 		write_metrics(a);
 	if (a->loader && pins_gone(a)) {
-		fprintf(stderr, "embargo: the pins in %s were removed (embargo unload): the agent "
-			"stops\n", a->opts->pin_dir);
+		emb_warn("the pins in %s were removed (embargo unload): the agent "
+			 "stops", a->opts->pin_dir);
 		agent_request_stop();
 	}
 }

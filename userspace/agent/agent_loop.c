@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent_int.h"
+#include "log.h"
 
 #define TICK_MS 250
 /* Editors and `mv` make several events per save: reload once, shortly after. */
@@ -55,7 +56,7 @@ static int turn(struct agent *a, struct ring_buffer *rb, int ep, long long *relo
 	int n = epoll_wait(ep, evs, 4, TICK_MS);
 
 	if (n < 0 && errno != EINTR) {
-		fprintf(stderr, "embargo: epoll_wait: %s\n", strerror(errno));
+		emb_err("epoll_wait: %s", strerror(errno));
 		return -errno;
 	}
 	for (int i = 0; i < n; i++)
@@ -63,7 +64,7 @@ static int turn(struct agent *a, struct ring_buffer *rb, int ep, long long *relo
 			*reload_at = now_ms() + DEBOUNCE_MS;
 	n = ring_buffer__consume(rb);
 	if (n < 0)
-		fprintf(stderr, "embargo: reading events: %s\n", strerror(-n));
+		emb_err("reading events: %s", strerror(-n));
 	if (*hup || (*reload_at && now_ms() >= *reload_at)) {
 		*hup = 0;
 		*reload_at = 0;
@@ -84,7 +85,7 @@ int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic
 	rb = ring_buffer__new(emb_loader_events_fd(a->loader), agent_on_event, a, NULL);
 	if (!rb) {
 		err = -errno;
-		fprintf(stderr, "embargo: ring buffer: %s\n", strerror(errno));
+		emb_warn("ring buffer: %s", strerror(errno));
 		return err;
 	}
 	agent_contain_start_events(a, rb);
@@ -92,7 +93,7 @@ int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic
 	agent_reload_watch(a);
 	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(rb)) || epoll_add(ep, a->watch_fd)) {
 		err = -errno;
-		fprintf(stderr, "embargo: epoll: %s\n", strerror(errno));
+		emb_err("epoll: %s", strerror(errno));
 		goto out;
 	}
 	while (!*stop && !err)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "agent_int.h"
+#include "log.h"
 
 int agent_policy_load(struct agent *a)
 {
@@ -18,10 +19,9 @@ int agent_policy_load(struct agent *a)
 	}
 
 	if (!err && agent_resolve_hosts(a))
-		fprintf(stderr, "embargo: resolving connect hosts failed: they stay pending\n");
+		emb_err("resolving connect hosts failed: they stay pending");
 	if (err) {
-		for (size_t i = 0; i < diag.n; i++)
-			fprintf(stderr, "%s\n", diag.msgs[i]);
+		emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 		agent_log(a, &j, emb_event_policy_refused(&j, &diag, a->pol.host_level ?: "UNMARKED"));
 	}
 	emb_diag_free(&diag);
@@ -45,7 +45,7 @@ int agent_policy_fill_net(struct agent *a)
 	int err = 0;
 
 	if (!b) {
-		fprintf(stderr, "embargo: out of memory writing the policy's prefixes\n");
+		emb_err("out of memory writing the policy's prefixes");
 		return -1;
 	}
 	for (size_t at = 0; at < c->n_net4 && !err; at += NET_BATCH) {

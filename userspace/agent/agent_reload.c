@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "agent_int.h"
+#include "log.h"
 
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
 
@@ -67,7 +68,7 @@ static int add_watch(struct agent *a, const char *dir, const char *name)
 	int wd = inotify_add_watch(a->watch_fd, dir, WATCH_MASK);
 
 	if (wd < 0) {
-		fprintf(stderr, "embargo: cannot watch %s for policy changes: %s\n", dir, strerror(errno));
+		emb_err("cannot watch %s for policy changes: %s", dir, strerror(errno));
 		return -errno;
 	}
 	grown = realloc(a->watches, (a->n_watches + 1) * sizeof(*grown));
@@ -101,7 +102,7 @@ int agent_reload_watch(struct agent *a)
 
 	a->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (a->watch_fd < 0) {
-		fprintf(stderr, "embargo: inotify: %s (reload on SIGHUP only)\n", strerror(errno));
+		emb_warn("inotify: %s (reload on SIGHUP only)", strerror(errno));
 		return -1;
 	}
 	if (dir)
@@ -111,7 +112,7 @@ int agent_reload_watch(struct agent *a)
 	if (!err && o->host)
 		err = watch_file(a, o->host);
 	if (err)
-		fprintf(stderr, "embargo: policy changes may be missed: reload with SIGHUP\n");
+		emb_warn("policy changes may be missed: reload with SIGHUP");
 	return a->watch_fd;
 }
 
@@ -237,8 +238,7 @@ static void log_refused(struct agent *a, const struct emb_diag *diag)
 {
 	struct emb_json j;
 
-	for (size_t i = 0; i < diag->n; i++)
-		fprintf(stderr, "%s\n", diag->msgs[i]);
+	emb_diag_log(diag, EMB_LOG_ERR, NULL);
 	agent_log(a, &j, emb_event_policy_refused(&j, diag, a->pol.host_level));
 }
 
@@ -269,7 +269,7 @@ int agent_reload(struct agent *a)
 		return -1;
 	}
 	if (next.compiled.n_pending_hosts && emb_loaded_resolve(&next, &diag))
-		fprintf(stderr, "embargo: resolving connect hosts failed: they stay pending\n");
+		emb_err("resolving connect hosts failed: they stay pending");
 	emb_diag_free(&diag);
 	rebase(&next.compiled, base);
 	agent_index_lock(a); /* [index engineer] the index thread reads a->pol */
@@ -298,8 +298,8 @@ int agent_reload(struct agent *a)
 		return -1;
 	}
 	log_loaded(a);
-	fprintf(stderr, "embargo: reloaded: %zu policies, host level %s\n", a->pol.set.n,
-		a->pol.host_level);
+	emb_info("reloaded: %zu policies, host level %s", a->pol.set.n,
+		 a->pol.host_level);
 	return 0;
 }
 
@@ -370,8 +370,7 @@ int agent_resolve_hosts(struct agent *a)
 	if (!a->pol.compiled.n_pending_hosts)
 		return 0;
 	err = emb_loaded_resolve(&a->pol, &diag);
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "embargo: %s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_WARN, "embargo");
 	emb_diag_free(&diag);
 	return err;
 }

@@ -22,6 +22,7 @@
 
 #include "agent_life.h"
 #include "sinkfmt.h"
+#include "log.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 #define SYSLOG_SOCKET "/dev/log"
@@ -35,19 +36,19 @@ static void open_syslog(struct agent_life *l)
 	if (access(SYSLOG_SOCKET, F_OK) == 0) {
 		openlog("embargo", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 		l->syslog = AGENT_SYSLOG_SYSLOG;
-		fprintf(stderr, "embargo: no journal (%s): events go to syslog\n", JOURNAL_SOCKET);
+		emb_warn("no journal (%s): events go to syslog", JOURNAL_SOCKET);
 		return;
 	}
 	l->syslog = AGENT_SYSLOG_NONE;
-	fprintf(stderr, "embargo: no journal (%s) and no syslog socket (%s): events are in the "
-		"JSON log only\n", JOURNAL_SOCKET, SYSLOG_SOCKET);
+	emb_warn("no journal (%s) and no syslog socket (%s): events are in the "
+		 "JSON log only", JOURNAL_SOCKET, SYSLOG_SOCKET);
 }
 
 static void open_audit(struct agent_life *l)
 {
 	l->audit_fd = audit_open();
 	if (l->audit_fd < 0)
-		fprintf(stderr, "embargo: no audit records: audit_open: %s\n", strerror(errno));
+		emb_warn("no audit records: audit_open: %s", strerror(errno));
 }
 
 void agent_sinks_open(struct agent_life *l)
@@ -59,8 +60,8 @@ void agent_sinks_open(struct agent_life *l)
 static void sink_failed(uint64_t *count, const char *sink, int err)
 {
 	if ((*count)++ == 0)
-		fprintf(stderr, "embargo: writing to %s failed: %s (failures are counted, reported "
-			"once)\n", sink, strerror(err));
+		emb_err("writing to %s failed: %s (failures are counted, reported "
+			"once)", sink, strerror(err));
 }
 
 static void to_journal(struct agent_life *l, const char *line)
@@ -103,8 +104,8 @@ static void to_audit(struct agent_life *l, const char *line)
 	}
 	if (audit_log_user_message(l->audit_fd, AUDIT_TRUSTED_APP, text, NULL, NULL, NULL,
 				   success) <= 0) {
-		fprintf(stderr, "embargo: the kernel refused an audit record (%s): no audit "
-			"records from now on\n", strerror(errno));
+		emb_err("the kernel refused an audit record (%s): no audit "
+			"records from now on", strerror(errno));
 		l->audit_errors++;
 		audit_close(l->audit_fd);
 		l->audit_fd = -1;

@@ -23,6 +23,7 @@
 #include "pidfile.h"
 #include "policy.h"
 #include "prockill.h"
+#include "log.h"
 
 #define BAN_OPTS "host,classification,policy-dir,state-dir"
 
@@ -43,8 +44,7 @@ struct ban_req {
 
 static void print_diag(const char *prog, struct emb_diag *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "%s: %s\n", prog, d->msgs[i]);
+	emb_diag_log(d, EMB_LOG_ERR, prog);
 	emb_diag_free(d);
 }
 
@@ -61,8 +61,8 @@ static int load_host(struct ban_req *r)
 	}
 	emb_diag_free(&diag);
 	if (!r->host.scheme || r->host.level == EMB_LEVEL_UNMARKED) {
-		fprintf(stderr, "%s: the host has no classification, so no ban can enforce here "
-			"(set one in the host tag, or --classification)\n", r->prog);
+		emb_logf(EMB_LOG_ERR, r->prog, "the host has no classification, so no ban can enforce here "
+			 "(set one in the host tag, or --classification)");
 		return -1;
 	}
 	return 0;
@@ -80,13 +80,13 @@ static int load_bans(struct ban_req *r)
 		return 0;
 	if (emb_policy_parse_file_for(r->path, &r->host.schemes, &p, &diag)) {
 		print_diag(r->prog, &diag);
-		fprintf(stderr, "%s: %s left as it is; fix or remove it first\n", r->prog, r->path);
+		emb_logf(EMB_LOG_ERR, r->prog, "%s left as it is; fix or remove it first", r->path);
 		return -1;
 	}
 	emb_diag_free(&diag);
 	if (p.kind != EMB_POLICY_VENDOR || !p.id || strcmp(p.id, EMB_LOCALBANS_ID)) {
-		fprintf(stderr, "%s: %s is not the local ban list (id %s)\n", r->prog, r->path,
-			EMB_LOCALBANS_ID);
+		emb_logf(EMB_LOG_ERR, r->prog, "%s is not the local ban list (id %s)", r->path,
+			 EMB_LOCALBANS_ID);
 		emb_policy_free(&p);
 		return -1;
 	}
@@ -108,7 +108,7 @@ static int write_bans(struct ban_req *r)
 	if (emb_localbans_count(&r->bans) == 0) {
 		err = emb_file_remove(r->path, why, sizeof(why));
 		if (err && err != -ENOENT)
-			fprintf(stderr, "%s: %s\n", r->prog, why);
+			emb_logf(EMB_LOG_ERR, r->prog, "%s", why);
 		return err == -ENOENT ? 0 : err;
 	}
 	text = emb_localbans_text(&r->bans, r->host.scheme, emb_host_level_name(&r->host));
@@ -117,14 +117,14 @@ static int write_bans(struct ban_req *r)
 	err = emb_policy_parse_buf_for(r->path, text, strlen(text), &r->host.schemes, &chk, &diag);
 	if (err) {
 		print_diag(r->prog, &diag);
-		fprintf(stderr, "%s: internal error: the new ban list does not parse; %s unchanged\n",
-			r->prog, r->path);
+		emb_logf(EMB_LOG_ERR, r->prog, "internal error: the new ban list does not parse; %s unchanged",
+			 r->path);
 	} else {
 		emb_diag_free(&diag);
 		emb_policy_free(&chk);
 		err = emb_file_replace(r->path, text, strlen(text), 0644, why, sizeof(why));
 		if (err)
-			fprintf(stderr, "%s: %s\n", r->prog, why);
+			emb_logf(EMB_LOG_ERR, r->prog, "%s", why);
 	}
 	free(text);
 	return err;
@@ -141,8 +141,8 @@ static int kill_one(void *ctx, const struct emb_proc_match *m)
 		printf("embargo ban: pid %d (%s) %s before the kill\n", (int)m->pid, m->exe,
 		       err == -ESRCH ? "exited" : "exec'd something else");
 	} else {
-		fprintf(stderr, "embargo ban: killing pid %d (%s): %s\n", (int)m->pid, m->exe,
-			m->pid == 1 ? "pid 1 is never killed" : strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo ban", "killing pid %d (%s): %s", (int)m->pid, m->exe,
+			 m->pid == 1 ? "pid 1 is never killed" : strerror(-err));
 		(*failed)++;
 	}
 	return 0;
@@ -159,7 +159,7 @@ static int kill_running(const struct ban_req *r)
 		sha[i] = (uint8_t)strtoul((char[]){ r->hex[2 * i], r->hex[2 * i + 1], 0 }, NULL, 16);
 	err = emb_proc_find_sha256("/proc", sha, kill_one, &failed, &st);
 	if (err) {
-		fprintf(stderr, "embargo ban: --kill: reading /proc: %s\n", strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo ban", "--kill: reading /proc: %s", strerror(-err));
 		return -1;
 	}
 	printf("embargo ban: --kill: %zu process(es) ran it, %zu executables hashed%s\n",
@@ -182,7 +182,7 @@ static int change(struct ban_req *r)
 		return 0;
 	}
 	if (!emb_localbans_remove(&r->bans, r->hex)) {
-		fprintf(stderr, "%s: %s is not on the local ban list %s\n", r->prog, r->hex, r->path);
+		emb_logf(EMB_LOG_ERR, r->prog, "%s is not on the local ban list %s", r->hex, r->path);
 		return -1;
 	}
 	printf("%s: %s removed from %s\n", r->prog, r->hex, r->path);
@@ -195,17 +195,17 @@ static int run(struct ban_req *r)
 	int err;
 
 	if (emb_sha256_hex_norm(r->o.args[0], r->hex, &why)) {
-		fprintf(stderr, "%s: invalid sha256 '%s': %s\n", r->prog, r->o.args[0], why);
+		emb_logf(EMB_LOG_ERR, r->prog, "invalid sha256 '%s': %s", r->o.args[0], why);
 		return EXIT_USAGE;
 	}
 	if (r->n_vendor && emb_vendor_name_check(r->vendor[0], &why)) {
-		fprintf(stderr, "%s: --vendor: %s\n", r->prog, why);
+		emb_logf(EMB_LOG_ERR, r->prog, "--vendor: %s", why);
 		return EXIT_USAGE;
 	}
 	err = emb_mkdir_p(dir, 0755);
 	err = err ?: emb_path_join(r->path, sizeof(r->path), dir, EMB_LOCALBANS_FILE);
 	if (err) {
-		fprintf(stderr, "%s: policy dir %s: %s\n", r->prog, dir, strerror(-err));
+		emb_logf(EMB_LOG_ERR, r->prog, "policy dir %s: %s", dir, strerror(-err));
 		return EXIT_FAIL;
 	}
 	if (load_host(r) || load_bans(r) || change(r) || write_bans(r))
@@ -239,8 +239,8 @@ static int ban_main(int argc, char **argv, int unban)
 		r.kill = emb_take_flag(&argc, argv, "kill") > 0;
 	}
 	if (v < 0 || r.n_vendor > 1) {
-		fprintf(stderr, "%s: %s\n", r.prog, v == -2 ? "out of memory" :
-			v == -1 ? "missing argument to '--vendor'" : "--vendor given twice");
+		emb_logf(EMB_LOG_ERR, r.prog, "%s", v == -2 ? "out of memory" :
+			 v == -1 ? "missing argument to '--vendor'" : "--vendor given twice");
 		goto out;
 	}
 	hash_last(argc, argv);

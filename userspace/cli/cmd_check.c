@@ -13,6 +13,7 @@
 #include "ydoc.h"
 #include "options.h"
 #include "policy.h"
+#include "log.h"
 
 static size_t count_hashes(const struct emb_policy *p)
 {
@@ -114,8 +115,7 @@ static int load_host(const struct emb_opts *o, struct emb_host *host)
 	struct emb_diag diag = { 0 };
 	int err = emb_host_load(host, o->host, EMB_DEFAULT_HOST, NULL, &diag);
 
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "%s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 	emb_diag_free(&diag);
 	return err;
 }
@@ -130,8 +130,7 @@ static int load_keyring(const struct emb_opts *o, const struct emb_host *host,
 	*have = o->keys_dir_set || host->require_signed;
 	if (*have)
 		err = emb_keyring_load(kr, o->keys_dir, &diag, NULL);
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "%s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 	emb_diag_free(&diag);
 	if (err)
 		*have = 0;
@@ -161,7 +160,7 @@ int cmd_check(int argc, char **argv)
 	}
 	seen = calloc((size_t)o.n_args, sizeof(*seen));
 	if (!seen) {
-		fprintf(stderr, "embargo check: out of memory\n");
+		emb_logf(EMB_LOG_ERR, "embargo check", "out of memory");
 		goto out;
 	}
 	rc = 0;

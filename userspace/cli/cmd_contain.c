@@ -28,6 +28,7 @@
 #include "localpolicy.h"
 #include "options.h"
 #include "pidfile.h"
+#include "log.h"
 
 #define CONTAIN_OPTS "policy-dir,pin-dir,cgroup,state-dir"
 #define RESOLV_CONF "/etc/resolv.conf"
@@ -66,8 +67,8 @@ static int take_args(struct contain_req *r, int *argc, char **argv)
 	int f = a < 0 ? 0 : emb_take_opt(argc, argv, "resolv-conf", &r->resolv, &r->n_resolv);
 
 	if (a < 0 || f < 0 || r->n_resolv > 1) {
-		fprintf(stderr, "embargo contain: %s\n", a == -2 || f == -2 ? "out of memory" :
-			r->n_resolv > 1 ? "--resolv-conf given twice" : "missing argument to an option");
+		emb_logf(EMB_LOG_ERR, "embargo contain", "%s", a == -2 || f == -2 ? "out of memory" :
+			 r->n_resolv > 1 ? "--resolv-conf given twice" : "missing argument to an option");
 		return -1;
 	}
 	r->dns = emb_take_flag(argc, argv, "dns") > 0;
@@ -86,7 +87,7 @@ static int build_rules(struct contain_req *r)
 		return -1;
 	for (size_t i = 0; i < r->n_allow; i++, r->n_rules++) {
 		if (emb_allow_parse(r->allow[i], &r->rules[i], &reason)) {
-			fprintf(stderr, "embargo contain: --allow '%s': %s\n", r->allow[i], reason);
+			emb_logf(EMB_LOG_ERR, "embargo contain", "--allow '%s': %s", r->allow[i], reason);
 			return EXIT_USAGE;
 		}
 	}
@@ -94,12 +95,12 @@ static int build_rules(struct contain_req *r)
 	if (r->dns && emb_dns_allow_rules(r->n_resolv ? r->resolv[0] : RESOLV_CONF,
 					  r->n_resolv ? NULL : RESOLVED_UPSTREAM, &r->rules,
 					  &r->n_rules, why, sizeof(why))) {
-		fprintf(stderr, "embargo contain: %s\n", why);
+		emb_logf(EMB_LOG_ERR, "embargo contain", "%s", why);
 		return -1;
 	}
 	r->n_dns = r->n_rules - before;
 	if (emb_contain_config(r->rules, r->n_rules, &r->cfg, why, sizeof(why))) {
-		fprintf(stderr, "embargo contain: %s\n", why);
+		emb_logf(EMB_LOG_ERR, "embargo contain", "%s", why);
 		return -1;
 	}
 	return 0;
@@ -121,15 +122,14 @@ static int verify_text(const char *path, const char *text, const struct ctn_conf
 	int any, err;
 
 	err = emb_policy_parse_buf(path, text, strlen(text), &p, &diag);
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "embargo contain: internal error: %s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_ERR, "embargo contain: internal error");
 	if (!err) {
 		set.policies = &p;
 		set.n = 1;
 		err = emb_contain_config_from_set(&set, &got, &any, why, sizeof(why));
 		if (err || !any || memcmp(&got, want, sizeof(got))) {
-			fprintf(stderr, "embargo contain: internal error: the policy file written "
-				"does not read back as the allow list given\n");
+			emb_logf(EMB_LOG_ERR, "embargo contain", "internal error: the policy file written "
+				 "does not read back as the allow list given");
 			err = -1;
 		}
 		emb_policy_free(&p);
@@ -147,7 +147,7 @@ static int write_file(const struct contain_req *r, char *path, size_t path_len)
 
 	err = emb_mkdir_p(dir, 0755);
 	if (err) {
-		fprintf(stderr, "embargo contain: creating %s: %s\n", dir, strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo contain", "creating %s: %s", dir, strerror(-err));
 		return err;
 	}
 	err = emb_path_join(path, path_len, dir, EMB_CONTAIN_FILE);
@@ -162,7 +162,7 @@ static int write_file(const struct contain_req *r, char *path, size_t path_len)
 	if (!err) {
 		err = emb_file_replace(path, text, strlen(text), 0644, why, sizeof(why));
 		if (err)
-			fprintf(stderr, "embargo contain: %s\n", why);
+			emb_logf(EMB_LOG_ERR, "embargo contain", "%s", why);
 	}
 	free(text);
 	return err;
@@ -173,7 +173,7 @@ static const char *cgroup_of(const struct emb_opts *o, char *buf, size_t len)
 	if (o->cgroup)
 		return o->cgroup;
 	if (emb_cgroup2_root(buf, len)) {
-		fprintf(stderr, "embargo contain: no cgroup v2 mount found (use --cgroup)\n");
+		emb_logf(EMB_LOG_ERR, "embargo contain", "no cgroup v2 mount found (use --cgroup)");
 		return NULL;
 	}
 	return buf;
@@ -199,8 +199,8 @@ static int contain(struct contain_req *r)
 	int err;
 
 	if (!r->n_allow && !r->dns) {
-		fprintf(stderr, "embargo contain: give at least one --allow (or --dns): with none, "
-			"every connection but loopback is cut, your own remote session included\n");
+		emb_logf(EMB_LOG_ERR, "embargo contain", "give at least one --allow (or --dns): with none, "
+			 "every connection but loopback is cut, your own remote session included");
 		return EXIT_USAGE;
 	}
 	err = build_rules(r);
@@ -213,8 +213,8 @@ static int contain(struct contain_req *r)
 	cg = cgroup_of(&r->o, cgbuf, sizeof(cgbuf));
 	err = cg ? emb_contain_apply(r->o.pin_dir, cg, &r->cfg, NULL) : -ENOENT;
 	if (err) {
-		fprintf(stderr, "embargo contain: NOT in force: %s; the agent applies %s when it "
-			"(re)loads\n", cg ? strerror(-err) : "no cgroup", path);
+		emb_logf(EMB_LOG_ERR, "embargo contain", "NOT in force: %s; the agent applies %s when it "
+			 "(re)loads", cg ? strerror(-err) : "no cgroup", path);
 		emb_agent_reload_report("embargo contain", r->o.state_dir, "no agent pid file");
 		return EXIT_FAIL;
 	}
@@ -234,7 +234,7 @@ int cmd_contain(int argc, char **argv)
 	if (emb_opts_parse(&r.o, argc, argv, CONTAIN_OPTS))
 		goto out;
 	if (r.o.n_args) {
-		fprintf(stderr, "embargo contain: unexpected argument '%s'\n", r.o.args[0]);
+		emb_logf(EMB_LOG_ERR, "embargo contain", "unexpected argument '%s'", r.o.args[0]);
 		rc = usage("contain");
 	} else {
 		rc = contain(&r);
@@ -259,7 +259,7 @@ static int release_file(const struct emb_opts *o)
 		return 0;
 	}
 	if (err) {
-		fprintf(stderr, "embargo release: %s\n", why[0] ? why : strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo release", "%s", why[0] ? why : strerror(-err));
 		return -1;
 	}
 	printf("embargo release: removed %s\n", path);
@@ -279,7 +279,7 @@ static int release(const struct emb_opts *o)
 		return EXIT_FAIL;
 	err = emb_contain_apply(o->pin_dir, NULL, NULL, &applied);
 	if (err) {
-		fprintf(stderr, "embargo release: containment still in force: %s\n", strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo release", "containment still in force: %s", strerror(-err));
 		return EXIT_FAIL;
 	}
 	if (applied)
@@ -299,7 +299,7 @@ int cmd_release(int argc, char **argv)
 	if (emb_opts_parse(&o, argc, argv, "policy-dir,pin-dir,state-dir"))
 		return EXIT_USAGE;
 	if (o.n_args) {
-		fprintf(stderr, "embargo release: unexpected argument '%s'\n", o.args[0]);
+		emb_logf(EMB_LOG_ERR, "embargo release", "unexpected argument '%s'", o.args[0]);
 		rc = usage("release");
 	} else {
 		rc = release(&o);

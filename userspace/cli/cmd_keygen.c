@@ -9,13 +9,13 @@
 
 #include "cmds.h"
 #include "sign.h"
+#include "log.h"
 
 static const char keygen_usage[] = "usage: embargo keygen [--out PREFIX]\n";
 
 static void print_diag(const struct emb_diag *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "embargo keygen: %s\n", d->msgs[i]);
+	emb_diag_log(d, EMB_LOG_ERR, "embargo keygen");
 }
 
 /* 0 with *prefix set, 1 for --help, -1 on a usage error (printed). */
@@ -39,19 +39,19 @@ static int keygen_args(int argc, char **argv, const char **prefix)
 		case 'h':
 			return 1;
 		case ':':
-			fprintf(stderr, "embargo keygen: option '%s' needs a value\n", argv[optind - 1]);
+			emb_logf(EMB_LOG_ERR, "embargo keygen", "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr, "embargo keygen: unknown option '%s'\n", argv[optind - 1]);
+			emb_logf(EMB_LOG_ERR, "embargo keygen", "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "embargo keygen: unexpected argument '%s'\n", argv[optind]);
+		emb_logf(EMB_LOG_ERR, "embargo keygen", "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	if (!**prefix) {
-		fprintf(stderr, "embargo keygen: --out needs a non-empty PREFIX\n");
+		emb_logf(EMB_LOG_ERR, "embargo keygen", "--out needs a non-empty PREFIX");
 		return -1;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include "logfmt.h"
 #include "logread.h"
 #include "options.h"
+#include "log.h"
 
 #define FOLLOW_INTERVAL_NS 200000000L
 
@@ -67,11 +68,11 @@ static int take_follow(int *argc, char **argv)
 static void notice(const char *path, int mask)
 {
 	if (mask & EMB_LOGREAD_TRUNCATED)
-		fprintf(stderr, "embargo log: %s: file truncated\n", path);
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: file truncated", path);
 	if (mask & EMB_LOGREAD_ROTATED)
-		fprintf(stderr, "embargo log: %s: file replaced; following the new file\n", path);
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: file replaced; following the new file", path);
 	if (mask & EMB_LOGREAD_GONE)
-		fprintf(stderr, "embargo log: %s: file removed; waiting for it\n", path);
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: file removed; waiting for it", path);
 }
 
 static int follow(struct emb_logreader *r)
@@ -99,11 +100,11 @@ static int read_log(const char *path, int json, int do_follow)
 
 	err = emb_logreader_open(&r, path, print_line, &out);
 	if (err == -ENOENT && do_follow) {
-		fprintf(stderr, "embargo log: %s: no such file yet; waiting for it\n", path);
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: no such file yet; waiting for it", path);
 		err = 0;
 	}
 	if (err) {
-		fprintf(stderr, "embargo log: %s: %s\n", path, strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: %s", path, strerror(-err));
 		goto out;
 	}
 	err = do_follow ? follow(&r) : emb_logreader_read(&r);
@@ -111,7 +112,7 @@ static int read_log(const char *path, int json, int do_follow)
 	if (!err && fflush(stdout))
 		err = -errno;
 	if (err)
-		fprintf(stderr, "embargo log: %s: %s\n", path, strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo log", "%s: %s", path, strerror(-err));
 out:
 	emb_logreader_close(&r);
 	return err ? 1 : 0;
@@ -126,12 +127,12 @@ int cmd_log(int argc, char **argv)
 	if (emb_opts_parse(&o, argc, argv, "json,log"))
 		return 2;
 	if (o.n_args) {
-		fprintf(stderr, "embargo log: unexpected argument '%s'\n", o.args[0]);
+		emb_logf(EMB_LOG_ERR, "embargo log", "unexpected argument '%s'", o.args[0]);
 		emb_opts_free(&o);
 		return 2;
 	}
 	if (strcmp(o.log, "-") == 0) {
-		fprintf(stderr, "embargo log: --log - is the agent's stdout; give the file to read\n");
+		emb_logf(EMB_LOG_ERR, "embargo log", "--log - is the agent's stdout; give the file to read");
 		emb_opts_free(&o);
 		return 2;
 	}

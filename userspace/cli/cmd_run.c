@@ -4,6 +4,7 @@
 #include "agent.h"
 #include "cmds.h"
 #include "options.h"
+#include "log.h"
 
 #define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan,backend,metrics"
 
@@ -15,7 +16,7 @@ int cmd_run(int argc, char **argv)
 	if (emb_opts_parse(&o, argc, argv, RUN_OPTS))
 		return 2;
 	if (o.n_args) {
-		fprintf(stderr, "embargo run: unexpected argument '%s'\n", o.args[0]);
+		emb_logf(EMB_LOG_ERR, "embargo run", "unexpected argument '%s'", o.args[0]);
 		emb_opts_free(&o);
 		return 2;
 	}

@@ -31,6 +31,7 @@
 #include "policy.h"
 #include "progress.h"
 #include "sweep.h"
+#include "log.h"
 
 #define SCAN_OPTS "host,policy,policy-dir,json"
 
@@ -84,7 +85,7 @@ static void print_unreadable(void *ctx, const char *path, int err)
 
 	if (c->bar)
 		emb_progress_hold(c->bar);
-	fprintf(stderr, "embargo scan: %s: %s\n", path, strerror(err));
+	emb_logf(EMB_LOG_ERR, "embargo scan", "%s: %s", path, strerror(err));
 	if (c->bar)
 		emb_progress_release(c->bar);
 }
@@ -104,7 +105,7 @@ static int check_roots(char **roots, int n)
 
 	for (int i = 0; i < n; i++) {
 		if (lstat(roots[i], &st)) {
-			fprintf(stderr, "embargo scan: %s: %s\n", roots[i], strerror(errno));
+			emb_logf(EMB_LOG_ERR, "embargo scan", "%s: %s", roots[i], strerror(errno));
 			bad = 1;
 		}
 	}
@@ -124,12 +125,11 @@ static int load_policies(const struct emb_opts *o, struct emb_policy_set *set,
 		if (err)
 			emb_host_free(host);
 	}
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "%s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 	emb_diag_free(&diag);
 	if (!err && !set->n) {
-		fprintf(stderr, "embargo scan: no policy in %s: nothing to sweep for\n",
-			emb_opts_policy_dir(o));
+		emb_logf(EMB_LOG_ERR, "embargo scan", "no policy in %s: nothing to sweep for",
+			 emb_opts_policy_dir(o));
 		emb_policy_set_free(set);
 		emb_host_free(host);
 		err = -1;
@@ -178,17 +178,17 @@ static int sweep(struct emb_sweep *sw, struct emb_sweep_run_opts *ro, struct sca
 	c->bar = NULL;
 	if (err) {
 		if (!c->write_failed)
-			fprintf(stderr, "embargo scan: %s\n", strerror(-err));
+			emb_logf(EMB_LOG_ERR, "embargo scan", "%s", strerror(-err));
 		else
-			fprintf(stderr, "embargo scan: write error on standard output\n");
+			emb_logf(EMB_LOG_ERR, "embargo scan", "write error on standard output");
 		return EXIT_ERROR;
 	}
 	fprintf(stderr, "scanned %llu files (%llu bytes) in %.2f s: %llu banned\n",
 		(unsigned long long)st.files, (unsigned long long)st.bytes, now() - t0,
 		(unsigned long long)st.banned);
 	if (st.errors)
-		fprintf(stderr, "embargo scan: %llu files or directories could not be read\n",
-			(unsigned long long)st.errors);
+		emb_logf(EMB_LOG_ERR, "embargo scan", "%llu files or directories could not be read",
+			 (unsigned long long)st.errors);
 	return st.banned ? EXIT_FOUND : EXIT_CLEAN;
 }
 
@@ -204,27 +204,26 @@ static int write_learnt(struct scan_ctx *c, const struct emb_host *host)
 	int rc = -1;
 
 	if (!text) {
-		fprintf(stderr, "embargo scan: --learn: cannot write the policy (out of memory or unknown scheme)\n");
+		emb_logf(EMB_LOG_ERR, "embargo scan", "--learn: cannot write the policy (out of memory or unknown scheme)");
 		return -1;
 	}
 	if (!n) {
-		fprintf(stderr, "embargo scan: --learn: no file of '%s' found: %s not written\n",
-			c->learn_vendor, c->learn_out);
+		emb_logf(EMB_LOG_ERR, "embargo scan", "--learn: no file of '%s' found: %s not written",
+			 c->learn_vendor, c->learn_out);
 		rc = 0;
 		goto out;
 	}
 	if (emb_policy_parse_buf_for(c->learn_out, text, strlen(text), &host->schemes, &p, &diag)) {
-		for (size_t i = 0; i < diag.n; i++)
-			fprintf(stderr, "embargo scan: --learn: %s\n", diag.msgs[i]);
+		emb_diag_log(&diag, EMB_LOG_ERR, "embargo scan: --learn");
 		goto out;
 	}
 	emb_policy_free(&p);
 	if (emb_file_replace(c->learn_out, text, strlen(text), 0644, why, sizeof(why))) {
-		fprintf(stderr, "embargo scan: --learn: %s\n", why);
+		emb_logf(EMB_LOG_ERR, "embargo scan", "--learn: %s", why);
 		goto out;
 	}
-	fprintf(stderr, "embargo scan: --learn: %zu sha256 of '%s' written to %s\n", n,
-		c->learn_vendor, c->learn_out);
+	emb_logf(EMB_LOG_INFO, "embargo scan", "--learn: %zu sha256 of '%s' written to %s", n,
+		 c->learn_vendor, c->learn_out);
 	rc = 0;
 out:
 	emb_diag_free(&diag);
@@ -241,7 +240,7 @@ static char **absolute_roots(char **roots, int n)
 	for (int i = 0; abs && i < n; i++) {
 		abs[i] = roots[i][0] == '/' ? strdup(roots[i]) : realpath(roots[i], NULL);
 		if (!abs[i]) {
-			fprintf(stderr, "embargo scan: %s: %s\n", roots[i], strerror(errno));
+			emb_logf(EMB_LOG_ERR, "embargo scan", "%s: %s", roots[i], strerror(errno));
 			emb_names_free(abs, (size_t)i);
 			return NULL;
 		}
@@ -272,27 +271,27 @@ static int run(const struct emb_opts *o, struct scan_ctx *c)
 	ro.exclude = emb_sweep_excludes(roots, ro.n_roots, host.exclude, host.n_exclude,
 					&ro.n_exclude, &oom);
 	if (oom || emb_sweep_init(&sw, &set)) {
-		fprintf(stderr, "embargo scan: out of memory\n");
+		emb_logf(EMB_LOG_ERR, "embargo scan", "out of memory");
 		goto out;
 	}
 	if (emb_sweep_add_globs(&sw)) {
-		fprintf(stderr, "embargo scan: too many matchers\n");
+		emb_logf(EMB_LOG_ERR, "embargo scan", "too many matchers");
 		goto out_sweep;
 	}
 	if (c->learn_vendor) {
 		if (emb_learn_init(&learn, &set, c->learn_vendor, why, sizeof(why))) {
-			fprintf(stderr, "embargo scan: --learn: %s\n", why);
+			emb_logf(EMB_LOG_ERR, "embargo scan", "--learn: %s", why);
 			goto out_sweep;
 		}
 		c->learn = &learn;
 	}
 	if (c->fmt == FMT_CSV && emb_sweep_print_csv_header(stdout)) {
-		fprintf(stderr, "embargo scan: write error on standard output\n");
+		emb_logf(EMB_LOG_ERR, "embargo scan", "write error on standard output");
 		goto out_sweep;
 	}
 	rc = sweep(&sw, &ro, c);
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "embargo scan: write error on standard output\n");
+		emb_logf(EMB_LOG_ERR, "embargo scan", "write error on standard output");
 		rc = EXIT_ERROR;
 	}
 	if (c->learn && rc != EXIT_ERROR && write_learnt(c, &host))

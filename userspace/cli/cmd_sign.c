@@ -9,13 +9,13 @@
 
 #include "cmds.h"
 #include "sign.h"
+#include "log.h"
 
 static const char sign_usage[] = "usage: embargo sign --key KEY FILE...\n";
 
 static void print_diag(const struct emb_diag *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "embargo sign: %s\n", d->msgs[i]);
+	emb_diag_log(d, EMB_LOG_ERR, "embargo sign");
 }
 
 /* 0 with *key set, 1 for --help, -1 on a usage error (printed). */
@@ -39,19 +39,19 @@ static int sign_args(int argc, char **argv, const char **key)
 		case 'h':
 			return 1;
 		case ':':
-			fprintf(stderr, "embargo sign: option '%s' needs a value\n", argv[optind - 1]);
+			emb_logf(EMB_LOG_ERR, "embargo sign", "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr, "embargo sign: unknown option '%s'\n", argv[optind - 1]);
+			emb_logf(EMB_LOG_ERR, "embargo sign", "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (!*key) {
-		fprintf(stderr, "embargo sign: --key KEY is required\n");
+		emb_logf(EMB_LOG_ERR, "embargo sign", "--key KEY is required");
 		return -1;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "embargo sign: no FILE to sign\n");
+		emb_logf(EMB_LOG_ERR, "embargo sign", "no FILE to sign");
 		return -1;
 	}
 	return 0;

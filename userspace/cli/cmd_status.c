@@ -20,6 +20,7 @@
 #include "options.h"
 #include "pins.h"
 #include "statefile.h"
+#include "log.h"
 
 struct status {
 	const char *pin_dir;
@@ -76,7 +77,7 @@ static int collect(struct status *s, const struct emb_opts *o)
 	s->pin_dir = o->pin_dir;
 	err = emb_pins_list(o->pin_dir, &s->pins, &s->n_pins);
 	if (err && err != -ENOENT) {
-		fprintf(stderr, "embargo status: reading %s: %s\n", o->pin_dir, strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo status", "reading %s: %s", o->pin_dir, strerror(-err));
 		return err;
 	}
 	for (size_t i = 0; i < s->n_pins; i++)
@@ -237,7 +238,7 @@ int cmd_status(int argc, char **argv)
 	if (emb_opts_parse(&o, argc, argv, "pin-dir,state-dir,json"))
 		return 2;
 	if (o.n_args) {
-		fprintf(stderr, "embargo status: unexpected argument '%s'\n", o.args[0]);
+		emb_logf(EMB_LOG_ERR, "embargo status", "unexpected argument '%s'", o.args[0]);
 		rc = 2;
 		goto out;
 	}
@@ -245,7 +246,7 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	j = to_json(&s);
 	if (!j) {
-		fprintf(stderr, "embargo status: out of memory\n");
+		emb_logf(EMB_LOG_ERR, "embargo status", "out of memory");
 		goto out;
 	}
 	if (o.json) {

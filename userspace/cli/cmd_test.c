@@ -17,6 +17,7 @@
 #include "hashindex.h"
 #include "options.h"
 #include "policy_load.h"
+#include "log.h"
 
 #define TEST_OPTS "host,classification,policy,policy-dir,keys-dir,exec,connect"
 
@@ -64,18 +65,18 @@ static int test_exec(const struct emb_loaded *l, const char *path)
 	int fd, err;
 
 	if (!realpath(path, real)) {
-		fprintf(stderr, "embargo test: %s: %s\n", path, strerror(errno));
+		emb_logf(EMB_LOG_ERR, "embargo test", "%s: %s", path, strerror(errno));
 		return EXIT_ERROR;
 	}
 	fd = open(real, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "embargo test: %s: %s\n", path, strerror(errno));
+		emb_logf(EMB_LOG_ERR, "embargo test", "%s: %s", path, strerror(errno));
 		return EXIT_ERROR;
 	}
 	err = emb_sha256_fd(fd, digest);
 	close(fd);
 	if (err) {
-		fprintf(stderr, "embargo test: %s: cannot hash: %s\n", path, strerror(-err));
+		emb_logf(EMB_LOG_ERR, "embargo test", "%s: cannot hash: %s", path, strerror(-err));
 		return EXIT_ERROR;
 	}
 	emb_sha256_hex(digest, hex);
@@ -90,15 +91,14 @@ static int resolve_hosts(struct emb_loaded *l)
 	struct emb_diag diag = { 0 };
 	int err = emb_loaded_resolve(l, &diag);
 
-	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "%s\n", diag.msgs[i]);
+	emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 	emb_diag_free(&diag);
 	for (size_t i = 0; !err && i < l->compiled.n_pending_hosts; i++) {
 		const char *name = l->compiled.pending_hosts[i];
 		const struct emb_dns_name *e = emb_dns_table_find(&l->dns, name);
 
-		fprintf(stderr, "embargo test: warning: host %s: %s: its connect rules ban nothing\n",
-			name, e && e->error ? e->error : "not resolved");
+		emb_logf(EMB_LOG_ERR, "embargo test", "warning: host %s: %s: its connect rules ban nothing",
+			 name, e && e->error ? e->error : "not resolved");
 	}
 	return err;
 }
@@ -111,7 +111,7 @@ static int test_connect(const struct emb_loaded *l, const char *arg)
 	char what[256];
 
 	if (emb_endpoint_parse(arg, &ep, &why)) {
-		fprintf(stderr, "embargo test: --connect %s: %s\n", arg, why);
+		emb_logf(EMB_LOG_ERR, "embargo test", "--connect %s: %s", arg, why);
 		return EXIT_ERROR;
 	}
 	v = emb_compiled_net_verdict(&l->compiled, ep.family, ep.addr, ep.port, ep.proto);
@@ -136,8 +136,7 @@ int cmd_test(int argc, char **argv)
 	}
 	src = emb_opts_sources(&o);
 	if (emb_loaded_init(&l, &src, &diag)) {
-		for (size_t i = 0; i < diag.n; i++)
-			fprintf(stderr, "%s\n", diag.msgs[i]);
+		emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 		goto out;
 	}
 	if (o.exec)

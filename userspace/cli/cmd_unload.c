@@ -12,6 +12,7 @@
 #include "events.h"
 #include "loader.h"
 #include "options.h"
+#include "log.h"
 
 /* {"event":"policy","action":"unloaded","pin_dir":D} to the log and sinks. */
 static void log_unloaded(const struct emb_opts *o)
@@ -23,7 +24,7 @@ static void log_unloaded(const struct emb_opts *o)
 	emb_event_begin(&j, "policy", "unloaded");
 	emb_json_str(&j, "pin_dir", o->pin_dir);
 	if (emb_json_end(&j)) {
-		fprintf(stderr, "embargo unload: could not build the log line\n");
+		emb_logf(EMB_LOG_ERR, "embargo unload", "could not build the log line");
 		goto out;
 	}
 	fprintf(stderr, "%s\n", j.buf);
@@ -49,9 +50,9 @@ int cmd_unload(int argc, char **argv)
 		return 2;
 	err = emb_loader_unload(o.pin_dir);
 	if (err == -ENOENT) {
-		fprintf(stderr, "embargo unload: nothing loaded at %s\n", o.pin_dir);
+		emb_logf(EMB_LOG_ERR, "embargo unload", "nothing loaded at %s", o.pin_dir);
 	} else if (!err) {
-		fprintf(stderr, "embargo unload: enforcement stopped, pins removed from %s\n", o.pin_dir);
+		emb_logf(EMB_LOG_ERR, "embargo unload", "enforcement stopped, pins removed from %s", o.pin_dir);
 		log_unloaded(&o);
 	}
 	emb_opts_free(&o);

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "libbpf_log.h"
+#include "log.h"
+#include "log.h"
 
 static const struct {
 	const char *name;
@@ -35,6 +38,8 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	emb_log_init();
+	emb_libbpf_log_route();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -52,6 +57,6 @@ int main(int argc, char **argv)
 		}
 		return commands[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "embargo: unknown command '%s'\n", argv[1]);
+	emb_err("unknown command '%s'", argv[1]);
 	return usage(stderr);
 }

@@ -8,6 +8,7 @@
  * changed, whatever its path is now.
  */
 #include "fswatch.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,8 +60,8 @@ static int mark_fs(struct emb_fswatch *w, const char *path)
 		return 0;
 	}
 	if (fanotify_mark(w->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, WATCH_MASK, fd, NULL)) {
-		fprintf(stderr, "embargo: index: not tracking writes on %s: %s\n", path,
-			strerror(errno));
+		emb_warn("index: not tracking writes on %s: %s", path,
+			 strerror(errno));
 		w->errors++;
 		close(fd);
 		return 0;
@@ -145,7 +146,7 @@ int emb_fswatch_open(struct emb_fswatch *w, const char *const *roots, size_t n_r
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (w->fd < 0) {
 		err = -errno;
-		fprintf(stderr, "embargo: index: fanotify: %s: no write tracking\n", strerror(errno));
+		emb_warn("index: fanotify: %s: no write tracking", strerror(errno));
 		return err;
 	}
 	for (size_t i = 0; i < n_roots && !err; i++) {

@@ -12,6 +12,7 @@
  */
 #include "hashindex.h"
 #include "pagemem.h"
+#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -210,7 +211,7 @@ static void scan_error(struct scan *s, const char *path, int err)
 	if (s->o->err_cb)
 		s->o->err_cb(s->ctx, path, err);
 	else
-		fprintf(stderr, "embargo: scan: %s: %s\n", path, strerror_r(err, msg, sizeof(msg)));
+		emb_warn("scan: %s: %s", path, strerror_r(err, msg, sizeof(msg)));
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -16,6 +16,7 @@
 
 #include "hashindex.h"
 #include "pagemem.h"
+#include "log.h"
 
 #define IDX_MAP_SIZE (16ULL << 30) /* address space only: the file grows as used */
 
@@ -131,7 +132,7 @@ static void paths_release(struct emb_idx *x)
 
 static int lmdb_err(const char *what, int rc)
 {
-	fprintf(stderr, "embargo: index: %s: %s\n", what, mdb_strerror(rc));
+	emb_warn("index: %s: %s", what, mdb_strerror(rc));
 	return rc > 0 ? -rc : -EIO;
 }
 
@@ -208,7 +209,7 @@ static int open_env(struct emb_idx *x, const char *dir)
 	int rc;
 
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "embargo: index: mkdir %s: %s\n", dir, strerror(errno));
+		emb_warn("index: mkdir %s: %s", dir, strerror(errno));
 		return -errno;
 	}
 	if (snprintf(path, sizeof(path), "%s/index.mdb", dir) >= (int)sizeof(path))

@@ -10,7 +10,7 @@ static void diag_push(struct emb_diag *d, char *msg)
 	char **grown = realloc(d->msgs, (d->n + 1) * sizeof(*d->msgs));
 
 	if (!grown) {
-		fputs("embargo: out of memory recording an error\n", stderr);
+		emb_err("out of memory recording an error");
 		abort();
 	}
 	d->msgs = grown;
@@ -22,7 +22,7 @@ static char *vformat(const char *prefix, const char *fmt, va_list ap)
 	char *body = NULL, *msg = NULL;
 
 	if (vasprintf(&body, fmt, ap) < 0 || asprintf(&msg, "%s%s", prefix, body) < 0) {
-		fputs("embargo: out of memory recording an error\n", stderr);
+		emb_err("out of memory recording an error");
 		abort();
 	}
 	free(body);
@@ -44,13 +44,19 @@ void emb_diag_at(struct emb_diag *d, const char *file, int line, int col, const 
 	va_list ap;
 
 	if (asprintf(&prefix, "%s:%d:%d: ", file, line, col) < 0) {
-		fputs("embargo: out of memory recording an error\n", stderr);
+		emb_err("out of memory recording an error");
 		abort();
 	}
 	va_start(ap, fmt);
 	diag_push(d, vformat(prefix, fmt, ap));
 	va_end(ap);
 	free(prefix);
+}
+
+void emb_diag_log(const struct emb_diag *d, enum emb_log_level lvl, const char *tag)
+{
+	for (size_t i = 0; i < d->n; i++)
+		emb_logf(lvl, tag, "%s", d->msgs[i]);
 }
 
 void emb_diag_free(struct emb_diag *d)

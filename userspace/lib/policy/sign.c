@@ -22,6 +22,7 @@
 #include <openssl/pem.h>
 
 #include "namelist.h"
+#include "log.h"
 
 #define ED25519_PUB_LEN 32
 #define ED25519_SIG_LEN 64
@@ -528,7 +529,7 @@ static void warn_add(struct emb_diag *warn, const char *path, const char *reason
 	if (warn)
 		emb_diag_add(warn, "%s: skipped: %s", path, reason);
 	else
-		fprintf(stderr, "embargo: warning: %s: skipped: %s\n", path, reason);
+		emb_warn("warning: %s: skipped: %s", path, reason);
 }
 
 static int is_key_name(const char *name)

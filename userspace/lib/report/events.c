@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "hashindex.h"
+#include "log.h"
 
 static const char *event_name(uint32_t type)
 {
@@ -228,12 +229,12 @@ int emb_eventlog_open(struct emb_eventlog *log, const char *path)
 		return 0;
 	}
 	if (mkdir_parents(path)) {
-		fprintf(stderr, "embargo: creating the directory of %s: %s\n", path, strerror(errno));
+		emb_warn("creating the directory of %s: %s", path, strerror(errno));
 		return -1;
 	}
 	log->f = fopen(path, "ae");
 	if (!log->f) {
-		fprintf(stderr, "embargo: opening event log %s: %s\n", path, strerror(errno));
+		emb_err("opening event log %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -243,7 +244,7 @@ int emb_eventlog_write(struct emb_eventlog *log, const struct emb_json *j)
 {
 	if (j->failed || fprintf(log->f, "%s\n", j->buf) < 0 || fflush(log->f)) {
 		if (log->write_errors++ == 0)
-			fprintf(stderr, "embargo: writing the event log failed: %s\n", strerror(errno));
+			emb_err("writing the event log failed: %s", strerror(errno));
 		return -1;
 	}
 	return 0;

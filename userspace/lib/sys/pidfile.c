@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "localpolicy.h"
+#include "log.h"
 
 static int read_pid(int fd, pid_t *pid)
 {
@@ -95,8 +96,7 @@ int emb_agent_reload_report(const char *prog, const char *state_dir, const char 
 	int err = emb_agent_request_reload(state_dir, &pid);
 
 	if (err)
-		fprintf(stderr, "%s: asking the agent%s to reload (pid file in %s): %s\n", prog,
-			pid ? "" : " (if any)", state_dir, strerror(-err));
+		emb_logf(EMB_LOG_ERR, prog, "asking the agent%s to reload (pid file in %s): %s", pid ? "" : " (if any)", state_dir, strerror(-err));
 	else if (pid)
 		printf("%s: asked the agent (pid %d) to reload\n", prog, (int)pid);
 	else
