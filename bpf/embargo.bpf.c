@@ -408,7 +408,8 @@ static __always_inline int emb_net_finish(struct bpf_sock_addr *ctx, __u32 type,
 		e->net.family = family;
 		e->net.proto = proto;
 		e->net.dport = port;
-		e->net.pad = 0;
+		e->net.ipproto = 0;
+		e->net.socktype = 0;
 		__builtin_memset(e->net.daddr, 0, sizeof(e->net.daddr));
 		if (family == AF_INET) {
 			__u32 a = ctx->user_ip4;
@@ -469,4 +470,166 @@ SEC("cgroup/sendmsg6")
 int emb_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return emb_sock6(ctx, EMB_EV_SENDMSG);
+}
+
+/*
+ * Egress packets (cgroup_skb/egress) of the sockets the sock_addr hooks
+ * above never judge: unprivileged ICMP ping sockets (sendto() without
+ * connect() runs no sendmsg hook), raw sockets (any protocol, also a
+ * hand-made TCP or UDP header), SCTP, and whatever else rides on IP. A
+ * packet to a banned prefix is dropped (deny) or passed (audit), with an
+ * event either way. Ordinary TCP stream and UDP datagram sockets are left
+ * to connect/sendmsg: their verdict came at the call, with EPERM. Packet
+ * (AF_PACKET) sockets bypass the IP layer and every cgroup hook: not seen
+ * here (they need CAP_NET_RAW).
+ */
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define SOCK_RAW 3
+#define IP_OFFSET_MASK 0x1fff
+#define IPPROTO_SCTP 132
+#define IPPROTO_UDPLITE 136
+
+struct emb_pkt {
+	__u32 family;
+	__u32 daddr[4]; /* network order; [0] for IPv4 */
+	__u16 dport;    /* host order; 0: the protocol has no ports here */
+	__u8 ipproto;
+	__u8 proto;     /* EMB_PROTO_* to match rules with */
+};
+
+/* Rules are written for tcp/udp: any other protocol matches rules of any
+ * protocol (fail-closed for a banned network), at port 0, so only rules
+ * with every port apply to portless traffic such as ICMP. */
+static __always_inline void emb_pkt_l4(struct __sk_buff *skb, struct emb_pkt *p, __u32 off,
+				       int first_fragment)
+{
+	__be16 ports[2];
+
+	p->proto = p->ipproto == IPPROTO_TCP ? EMB_PROTO_TCP :
+		   p->ipproto == IPPROTO_UDP ? EMB_PROTO_UDP : EMB_PROTO_ANY;
+	p->dport = 0;
+	if (!first_fragment)
+		return;
+	if (p->ipproto != IPPROTO_TCP && p->ipproto != IPPROTO_UDP &&
+	    p->ipproto != IPPROTO_SCTP && p->ipproto != IPPROTO_UDPLITE)
+		return;
+	/* TCP, UDP, UDP-Lite and SCTP all start with source, dest port. */
+	if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)) == 0)
+		p->dport = bpf_ntohs(ports[1]);
+}
+
+/* The packet's far end: 0 parsed, -1 not IP or unreadable. */
+static __always_inline int emb_pkt_parse(struct __sk_buff *skb, struct emb_pkt *p)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		struct iphdr iph;
+
+		if (bpf_skb_load_bytes(skb, 0, &iph, sizeof(iph)))
+			return -1;
+		p->family = AF_INET;
+		p->daddr[0] = iph.daddr;
+		p->ipproto = iph.protocol;
+		emb_pkt_l4(skb, p, iph.ihl * 4, !(iph.frag_off & bpf_htons(IP_OFFSET_MASK)));
+		return 0;
+	}
+	if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr ip6;
+
+		if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
+			return -1;
+		p->family = AF_INET6;
+		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
+		/* Extension headers are not walked: the destination is enough
+		 * for a port-less rule; port rules see port 0. */
+		p->ipproto = ip6.nexthdr;
+		emb_pkt_l4(skb, p, sizeof(ip6), 1);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * emb_event_fill() for cgroup_skb programs, which (before 6.10-ish kernels)
+ * may not call the get_current_{pid_tgid,uid_gid,comm} helpers: the same
+ * fields read from the current task. Egress of ping, raw and SCTP sockets
+ * runs in the sending task (a retransmit from softirq names whoever ran).
+ */
+static __always_inline void emb_event_fill_task(struct emb_event *e, __u32 type, __u32 action,
+						__u32 method, __u32 rule_id)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	e->type = type;
+	e->action = action;
+	e->method = method;
+	e->rule_id = rule_id;
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = BPF_CORE_READ(task, cred, uid.val);
+	e->pad = 0;
+	if (bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &task->comm) < 0)
+		e->comm[0] = '\0';
+}
+
+/* The sock_addr hooks judged this socket's destinations already. */
+static __always_inline int emb_sock_judged(struct __sk_buff *skb, __u8 *socktype)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	*socktype = 0;
+	if (!sk)
+		return 0;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk)
+		return 0;
+	*socktype = (__u8)sk->type;
+	return (sk->type == SOCK_STREAM && sk->protocol == IPPROTO_TCP) ||
+	       (sk->type == SOCK_DGRAM && sk->protocol == IPPROTO_UDP);
+}
+
+SEC("cgroup_skb/egress")
+int emb_egress(struct __sk_buff *skb)
+{
+	struct emb_pkt p = {};
+	struct emb_verdict v = {};
+	struct emb_event *e;
+	__u8 socktype;
+	int deny;
+
+	if (emb_sock_judged(skb, &socktype))
+		return 1;
+	/* Fail-open for what is not IP (or cannot be read): there is no
+	 * address to ban it by. */
+	if (emb_pkt_parse(skb, &p))
+		return 1;
+	if (p.family == AF_INET)
+		emb_decide_net4(p.daddr[0], p.dport, p.proto, &v);
+	else
+		emb_decide_net6(p.daddr, p.dport, p.proto, &v);
+	if (v.action == EMB_ACT_NONE)
+		return 1;
+	deny = v.action == EMB_ACT_DENY;
+	emb_count_verdict(v.action);
+	if (deny)
+		emb_count(EMB_STAT_PKT_DROPPED);
+	/* Fail-closed: the drop does not depend on the event having room. */
+	e = bpf_ringbuf_reserve(&emb_events, sizeof(*e), 0);
+	if (!e)
+		emb_count(EMB_STAT_LOST);
+	if (e) {
+		emb_event_fill_task(e, EMB_EV_PACKET, v.action,
+				    deny ? EMB_METHOD_DROP : EMB_METHOD_NONE, v.rule_id);
+		e->net.family = p.family;
+		e->net.proto = p.ipproto == IPPROTO_TCP ? EMB_PROTO_TCP :
+			       p.ipproto == IPPROTO_UDP ? EMB_PROTO_UDP : 0;
+		e->net.dport = p.dport;
+		e->net.ipproto = p.ipproto;
+		e->net.socktype = socktype;
+		/* IPv4: daddr[1..3] are still zero from the initializer. */
+		__builtin_memcpy(e->net.daddr, p.daddr, 16);
+		emb_exe_names(e);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return deny ? 0 : 1;
 }

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 3
+#define EMBARGO_ABI_VERSION 4
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
@@ -129,7 +129,8 @@ enum emb_stat {
 	EMB_STAT_LSM_CALLS = 3, /* the lsm or fmod_ret exec hook ran: the backend self-test */
 	EMB_STAT_UNVERIFIED = 4, /* exec/mmap of an unverified file in scope */
 	EMB_STAT_HASHREQ_LOST = 5, /* hash request ring buffer full */
-	EMB_STAT_MAX = 6, /* keep last */
+	EMB_STAT_PKT_DROPPED = 6, /* egress packets dropped (emb_egress; also in DENIED) */
+	EMB_STAT_MAX = 7, /* keep last */
 };
 
 enum emb_event_type {
@@ -138,6 +139,7 @@ enum emb_event_type {
 	EMB_EV_SENDMSG = 3,
 	EMB_EV_MMAP = 4, /* mmap/mprotect PROT_EXEC of a listed file */
 	EMB_EV_UNVERIFIED = 5, /* emb_hashreq only: exec/mmap of an unverified file */
+	EMB_EV_PACKET = 6, /* egress packet of a socket the sock_addr hooks do not judge */
 };
 
 /* How the kernel enforced a deny. */
@@ -145,6 +147,7 @@ enum emb_method {
 	EMB_METHOD_NONE = 0, /* audit: nothing enforced */
 	EMB_METHOD_SIGKILL = 1,
 	EMB_METHOD_EPERM = 2,
+	EMB_METHOD_DROP = 3, /* EMB_EV_PACKET: the packet was dropped */
 };
 
 #define EMB_COMM_LEN 16
@@ -179,10 +182,11 @@ struct emb_event {
 			char path[EMB_PATH_LEN]; /* EMB_EV_MMAP: the file's base name */
 		} exec; /* EMB_EV_EXEC, EMB_EV_MMAP, EMB_EV_UNVERIFIED */
 		struct {
-			__u32 family; /* AF_INET or AF_INET6 (as called) */
-			__u32 proto;  /* EMB_PROTO_TCP or EMB_PROTO_UDP */
-			__u16 dport;  /* host order */
-			__u16 pad;
+			__u32 family; /* AF_INET or AF_INET6 (as called / on the wire) */
+			__u32 proto;  /* EMB_PROTO_TCP or EMB_PROTO_UDP; 0: other */
+			__u16 dport;  /* host order; 0 when the protocol has none */
+			__u8 ipproto; /* EMB_EV_PACKET: IP protocol (IPPROTO_*), else 0 */
+			__u8 socktype; /* EMB_EV_PACKET: the socket's SOCK_* type, 0 unknown */
 			__u8 daddr[16]; /* 4 bytes used for AF_INET */
 			char exe[EMB_EXE_DEPTH][EMB_EXE_NAME];
 		} net;

@@ -24,6 +24,9 @@ const struct emb_hook emb_hooks[] = {
 	{ "emb_connect6", "link_connect6", EMB_ON_ALL, EMB_ATTACH_CGROUP },
 	{ "emb_sendmsg4", "link_sendmsg4", EMB_ON_ALL, EMB_ATTACH_CGROUP },
 	{ "emb_sendmsg6", "link_sendmsg6", EMB_ON_ALL, EMB_ATTACH_CGROUP },
+	/* ping, raw, SCTP... packets to banned prefixes (the sock_addr hooks
+	 * never see them) */
+	{ "emb_egress", "link_egress", EMB_ON_ALL, EMB_ATTACH_CGROUP },
 };
 
 const size_t emb_hooks_n = sizeof(emb_hooks) / sizeof(emb_hooks[0]);

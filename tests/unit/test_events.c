@@ -113,6 +113,43 @@ static void test_connect_audit(void **state)
 	emb_json_free(&j);
 }
 
+/* A dropped egress packet: the wire's protocol, no port for ICMP, the socket type. */
+static void test_packet_drop(void **state)
+{
+	struct fixture *f = *state;
+	struct emb_event e = { .type = EMB_EV_PACKET, .action = EMB_ACT_DENY,
+			       .method = EMB_METHOD_DROP, .pid = 77, .uid = 65534 };
+	struct emb_json j;
+	uint8_t a[4] = { 203, 0, 113, 5 };
+
+	e.rule_id = emb_compiled_net_verdict(&f->c, AF_INET, a, 0, EMB_PROTO_ANY).rule_id;
+	strcpy(e.comm, "ping");
+	e.net.family = AF_INET;
+	e.net.ipproto = 1;
+	e.net.socktype = SOCK_DGRAM;
+	memcpy(e.net.daddr, a, 4);
+	assert_int_equal(emb_event_format(&j, &e, &f->c, "/usr/bin/ping", "SECRET"), 0);
+	assert_string_equal(after_time(&j),
+			    "\"event\":\"packet\",\"action\":\"deny\",\"method\":\"drop\","
+			    "\"policy\":\"ncsc-2017-ru-av\",\"vendor\":\"Kaspersky Lab\","
+			    "\"daddr\":\"203.0.113.5\",\"proto\":\"icmp\",\"socket\":\"dgram\","
+			    "\"pid\":77,\"uid\":65534,\"comm\":\"ping\",\"exe\":\"/usr/bin/ping\","
+			    "\"host_level\":\"SECRET\"}");
+	emb_json_free(&j);
+	/* SCTP over a raw socket: a port, and an unnamed protocol by number. */
+	e.net.ipproto = 132;
+	e.net.dport = 443;
+	e.net.socktype = SOCK_RAW;
+	assert_int_equal(emb_event_format(&j, &e, &f->c, NULL, "SECRET"), 0);
+	assert_non_null(strstr(after_time(&j), "\"dport\":443,\"proto\":\"sctp\",\"socket\":\"raw\""));
+	emb_json_free(&j);
+	e.net.ipproto = 200;
+	e.net.socktype = 0;
+	assert_int_equal(emb_event_format(&j, &e, &f->c, NULL, "SECRET"), 0);
+	assert_non_null(strstr(after_time(&j), "\"proto\":\"ip-200\",\"pid\""));
+	emb_json_free(&j);
+}
+
 static void test_unknown_rule_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -181,6 +218,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exec_deny, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_packet_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_rule_refused, setup, teardown),
 		cmocka_unit_test(test_exe_resolution),
 		cmocka_unit_test_setup_teardown(test_policy_lines, setup, teardown),

@@ -69,6 +69,10 @@ static const struct fmt_case events[] = {
 	  "{" T "\"event\":\"sendmsg\",\"action\":\"deny\",\"method\":\"eperm\",\"policy\":\"p\",\"vendor\":\"V\","
 	  "\"daddr\":\"127.0.0.4\",\"dport\":5353,\"proto\":\"udp\",\"pid\":1,\"uid\":0,\"comm\":\"c\",\"exe\":\"/c\"" SEC,
 	  "2026-11-23 09:08:43 DENY    sendmsg    p  V  127.0.0.4:5353/udp  method=eperm pid=1 uid=0 comm=c exe=/c" },
+	{ "packet: ICMP has no port; the socket type among the keys",
+	  "{" T "\"event\":\"packet\",\"action\":\"deny\",\"method\":\"drop\",\"policy\":\"p\",\"vendor\":\"V\","
+	  "\"daddr\":\"198.51.100.7\",\"proto\":\"icmp\",\"socket\":\"dgram\",\"pid\":1,\"uid\":65534,\"comm\":\"ping\"" SEC,
+	  "2026-11-23 09:08:43 DENY    packet     p  V  198.51.100.7/icmp  method=drop socket=dgram pid=1 uid=65534 comm=ping" },
 	{ "contain with an endpoint",
 	  "{" T "\"event\":\"contain\",\"action\":\"deny\",\"method\":\"drop\",\"policy\":\"ir-contain-2026-11-23\","
 	  "\"daddr\":\"198.51.100.7\",\"dport\":22,\"proto\":\"tcp\",\"direction\":\"in\"" SEC,

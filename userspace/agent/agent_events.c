@@ -66,7 +66,8 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	/* Log lines only: the kernel has already enforced this event. */
 	if (rule && !agent_admit(a, rule->policy->id, e->pid, action_name(e->action)))
 		return 0;
-	if (e->type == EMB_EV_CONNECT || e->type == EMB_EV_SENDMSG) {
+	if (e->type == EMB_EV_CONNECT || e->type == EMB_EV_SENDMSG ||
+	    e->type == EMB_EV_PACKET) {
 		char *pe = proc_exe(e->pid);
 
 		emb_event_exe(e, pe, exe, sizeof(exe));

@@ -153,7 +153,7 @@ static json_t *to_json(const struct status *s)
 
 	return json_pack(
 		"{s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:s,s:o,s:o,s:o,s:o,s:o,"
-		"s:{s:o,s:o,s:o,s:o}}",
+		"s:{s:o,s:o,s:o,s:o,s:o}}",
 		"loaded", s->n_links > 0,
 		"pin_dir", s->pin_dir,
 		"abi_version", s->have_meta ? json_integer(s->meta.abi_version) : json_null(),
@@ -174,6 +174,7 @@ static json_t *to_json(const struct status *s)
 		"counters",
 		"denied", counter(s, EMB_STAT_DENIED),
 		"audited", counter(s, EMB_STAT_AUDITED),
+		"packets_dropped", counter(s, EMB_STAT_PKT_DROPPED),
 		"events_lost", counter(s, EMB_STAT_LOST),
 		"events_lost_logged", s->have_meta ? json_integer((json_int_t)s->meta.lost_logged)
 						   : json_null());
@@ -222,8 +223,9 @@ static void print_human(json_t *j)
 			       (long long)json_integer_value(json_object_get(v, "max_entries")),
 			       str_or(v, "type", "?"));
 	}
-	printf("counters:     denied %lld  audited %lld  events lost %lld\n",
+	printf("counters:     denied %lld (packets dropped %lld)  audited %lld  events lost %lld\n",
 	       (long long)json_integer_value(json_object_get(c, "denied")),
+	       (long long)json_integer_value(json_object_get(c, "packets_dropped")),
 	       (long long)json_integer_value(json_object_get(c, "audited")),
 	       (long long)json_integer_value(json_object_get(c, "events_lost")));
 }

@@ -22,6 +22,8 @@ static const char *event_name(uint32_t type)
 		return "sendmsg";
 	case EMB_EV_MMAP:
 		return "mmap";
+	case EMB_EV_PACKET:
+		return "packet";
 	}
 	return "unknown";
 }
@@ -33,7 +35,15 @@ static const char *action_name(uint32_t action)
 
 static const char *method_name(uint32_t method)
 {
-	return method == EMB_METHOD_SIGKILL ? "sigkill" : method == EMB_METHOD_EPERM ? "eperm" : "none";
+	switch (method) {
+	case EMB_METHOD_SIGKILL:
+		return "sigkill";
+	case EMB_METHOD_EPERM:
+		return "eperm";
+	case EMB_METHOD_DROP:
+		return "drop";
+	}
+	return "none";
 }
 
 void emb_event_begin(struct emb_json *j, const char *event, const char *action)
@@ -65,17 +75,60 @@ static void add_exec(struct emb_json *j, const struct emb_event *e, const struct
 	emb_json_strn(j, "comm", e->comm, sizeof(e->comm));
 }
 
+/* A packet event's IP protocol by name; "ip-N" for the rest. */
+static const char *ipproto_name(unsigned p, char *buf, size_t len)
+{
+	static const struct {
+		unsigned num;
+		const char *name;
+	} names[] = { { 1, "icmp" }, { 6, "tcp" }, { 17, "udp" }, { 58, "icmpv6" },
+		      { 132, "sctp" }, { 136, "udplite" }, { 255, "raw" } };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].num == p)
+			return names[i].name;
+	snprintf(buf, len, "ip-%u", p);
+	return buf;
+}
+
+/* The socket type of a packet event (SOCK_* of <sys/socket.h>). */
+static const char *socktype_name(unsigned t)
+{
+	switch (t) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_RAW:
+		return "raw";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	}
+	return NULL;
+}
+
 static void add_net(struct emb_json *j, const struct emb_event *e, const char *exe)
 {
-	char addr[INET6_ADDRSTRLEN] = "";
+	char addr[INET6_ADDRSTRLEN] = "", pbuf[16];
 	int family = e->net.family == AF_INET ? AF_INET : AF_INET6;
+	const char *sock;
 
 	if (!inet_ntop(family, e->net.daddr, addr, sizeof(addr)))
 		snprintf(addr, sizeof(addr), "?");
 	emb_json_str(j, "daddr", addr);
-	emb_json_u64(j, "dport", e->net.dport);
-	emb_json_str(j, "proto", e->net.proto == EMB_PROTO_TCP ? "tcp" :
-				 e->net.proto == EMB_PROTO_UDP ? "udp" : "other");
+	if (e->type == EMB_EV_PACKET) {
+		/* Packets: the wire's protocol, a port only where it has one. */
+		if (e->net.dport)
+			emb_json_u64(j, "dport", e->net.dport);
+		emb_json_str(j, "proto", ipproto_name(e->net.ipproto, pbuf, sizeof(pbuf)));
+		sock = socktype_name(e->net.socktype);
+		if (sock)
+			emb_json_str(j, "socket", sock);
+	} else {
+		emb_json_u64(j, "dport", e->net.dport);
+		emb_json_str(j, "proto", e->net.proto == EMB_PROTO_TCP ? "tcp" :
+					 e->net.proto == EMB_PROTO_UDP ? "udp" : "other");
+	}
 	emb_json_u64(j, "pid", e->pid);
 	emb_json_u64(j, "uid", e->uid);
 	emb_json_strn(j, "comm", e->comm, sizeof(e->comm));

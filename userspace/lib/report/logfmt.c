@@ -287,7 +287,7 @@ static void endpoint_col(struct render *r)
 	}
 }
 
-static const char *const proc_keys[] = { "method", "pid", "ppid", "uid", "comm", "exe", NULL };
+static const char *const proc_keys[] = { "method", "socket", "pid", "ppid", "uid", "comm", "exe", NULL };
 
 /* exec, mmap, unverified: POLICY  VENDOR  PATH  sha256=…  method pid ppid uid comm */
 static void body_file(struct render *r)
@@ -384,6 +384,7 @@ static const struct {
 	{ "unverified", body_file },
 	{ "connect", body_net },
 	{ "sendmsg", body_net },
+	{ "packet", body_net },
 	{ "contain", body_contain },
 	{ "policy", body_policy },
 	{ "lost", body_none },
