@@ -30,6 +30,16 @@ struct {
 	__uint(max_entries, 1);
 } emb_inodes SEC(".maps");
 
+/* Every SHA-256 the policy lists, for embargo.ko's own hashing (kmod
+ * backend); no BPF program reads it. Sized by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct emb_sha256_key);
+	__type(value, struct emb_verdict);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+} emb_banned SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);

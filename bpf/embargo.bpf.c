@@ -14,7 +14,12 @@
  *   exec:  lsm/bprm_check_security returns -EPERM: execve() fails cleanly.
  *   mmap:  lsm/mmap_file and lsm/file_mprotect refuse PROT_EXEC of a banned
  *          file (ld.so ./banned, a banned .so) with -EPERM.
- * both:
+ * kmod (embargo.ko loaded, no usable BPF LSM):
+ *   exec:  the module's binfmt handler fails execve() with EPERM and hashes
+ *          unverified files itself; its events arrive here through its
+ *          tracepoint (raw_tp/embargo_kmod_event) and go to emb_events.
+ *   mmap:  as classic (tp_btf/sys_enter, SIGKILL).
+ * all:
  *   unverified: a file with no verdict for its current ctime and size is
  *          denied or let through per host.yaml `unverified:` and handed to
  *          the agent for hashing (emb_hashreq).
@@ -632,4 +637,25 @@ int emb_egress(struct __sk_buff *skb)
 		bpf_ringbuf_submit(e, 0);
 	}
 	return deny ? 0 : 1;
+
+ * kmod backend: embargo.ko's exec verdicts, already a struct emb_event, into
+ * the one ring buffer. A full ring buffer or a failed read is counted lost;
+ * the module enforced before the event was sent either way.
+ */
+SEC("raw_tp/" EMB_KMOD_TRACEPOINT)
+int emb_kmod_event(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct emb_event *e = bpf_ringbuf_reserve(&emb_events, sizeof(*e), 0);
+
+	if (!e) {
+		emb_count(EMB_STAT_LOST);
+		return 0;
+	}
+	if (bpf_probe_read_kernel(e, sizeof(*e), (const void *)ctx->args[0])) {
+		bpf_ringbuf_discard(e, 0);
+		emb_count(EMB_STAT_LOST);
+		return 0;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
 }

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 4
+#define EMBARGO_ABI_VERSION 5
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
@@ -26,6 +26,7 @@ enum emb_backend {
 	EMB_BACKEND_CLASSIC = 0, /* tracepoints: SIGKILL before the first instruction */
 	EMB_BACKEND_LSM = 1,     /* BPF LSM: exec/mmap fail with EPERM */
 	EMB_BACKEND_FMOD_RET = 2, /* fmod_ret on the security_* functions: EPERM, no BPF LSM */
+	EMB_BACKEND_KMOD = 3,    /* embargo.ko judges exec (EPERM, hashes itself); mmap as classic */
 	EMB_BACKEND_COUNT,       /* keep after the last backend */
 	EMB_BACKEND_AUTO = 0xff, /* the first usable backend, in the loader's order */
 };
@@ -130,7 +131,10 @@ enum emb_stat {
 	EMB_STAT_UNVERIFIED = 4, /* exec/mmap of an unverified file in scope */
 	EMB_STAT_HASHREQ_LOST = 5, /* hash request ring buffer full */
 	EMB_STAT_PKT_DROPPED = 6, /* egress packets dropped (emb_egress; also in DENIED) */
-	EMB_STAT_MAX = 7, /* keep last */
+	EMB_STAT_KMOD_HASHED = 7, /* embargo.ko hashed an unverified file itself */
+	EMB_STAT_KMOD_HASH_FAILED = 8, /* embargo.ko could not hash (bound, read error): denied */
+	EMB_STAT_KMOD_RECORD_LOST = 9, /* embargo.ko could not record a verdict in emb_inodes */
+	EMB_STAT_MAX = 10, /* keep last */
 };
 
 enum emb_event_type {
@@ -192,5 +196,56 @@ struct emb_event {
 		} net;
 	};
 };
+
+/*
+ * emb_banned: every SHA-256 the policy lists (deny or audit), for the
+ * kernel module, which hashes unverified files itself (kmod backend). The
+ * agent keeps it in step with the policy like emb_net4/emb_net6.
+ */
+#define EMB_SHA256_BYTES 32
+
+struct emb_sha256_key {
+	__u8 digest[EMB_SHA256_BYTES];
+};
+
+/* value of emb_banned: struct emb_verdict */
+
+/*
+ * embargo.ko (kmod/): an exec gate at the head of the binfmt list. The agent
+ * opens EMB_KMOD_DEV and hands it the maps once (EMB_KMOD_IOC_ATTACH); the
+ * module holds a reference on each map and on itself until
+ * EMB_KMOD_IOC_RELEASE (`embargo unload`), so it cannot be unloaded while it
+ * enforces. Its events reach emb_events through the module's tracepoint
+ * EMB_KMOD_TRACEPOINT (a raw_tp program copies the struct emb_event).
+ */
+#define EMB_KMOD_DEV "/dev/embargo"
+#define EMB_KMOD_TRACEPOINT "embargo_kmod_event"
+
+struct emb_kmod_maps {
+	__u32 abi_version; /* EMBARGO_ABI_VERSION: the module refuses another */
+	__s32 inodes_fd;   /* emb_inodes */
+	__s32 banned_fd;   /* emb_banned */
+	__s32 config_fd;   /* emb_config */
+	__s32 stats_fd;    /* emb_stats */
+	__u32 pad;
+};
+
+/* EMB_KMOD_IOC_STATUS: what the module holds. */
+struct emb_kmod_status {
+	__u32 abi_version;
+	__u32 attached;   /* maps handed over: enforcing */
+	__u32 owner_tgid; /* who attached */
+	__u32 pad;
+	__u64 max_hash_bytes; /* a larger unverified file is denied unhashed */
+	__u64 max_hash_ms;    /* hashing that takes longer is abandoned: denied */
+};
+
+#ifndef __bpf__
+#include <linux/ioctl.h>
+#define EMB_KMOD_IOC_MAGIC 0xEB
+#define EMB_KMOD_IOC_ATTACH _IOW(EMB_KMOD_IOC_MAGIC, 1, struct emb_kmod_maps)
+#define EMB_KMOD_IOC_RELEASE _IO(EMB_KMOD_IOC_MAGIC, 2)
+#define EMB_KMOD_IOC_STATUS _IOR(EMB_KMOD_IOC_MAGIC, 3, struct emb_kmod_status)
+#endif
 
 #endif /* EMBARGO_ABI_H */

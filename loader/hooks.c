@@ -10,7 +10,8 @@
 const struct emb_hook emb_hooks[] = {
 	/* classic: exec judged at sched_process_exec, mmap/mprotect at sys_enter */
 	{ "emb_exec", "link_exec", EMB_ON(EMB_BACKEND_CLASSIC), EMB_ATTACH_AUTO },
-	{ "emb_sys_enter", "link_mmap", EMB_ON(EMB_BACKEND_CLASSIC), EMB_ATTACH_AUTO },
+	{ "emb_sys_enter", "link_mmap", EMB_ON(EMB_BACKEND_CLASSIC) | EMB_ON(EMB_BACKEND_KMOD),
+	  EMB_ATTACH_AUTO },
 	/* lsm */
 	{ "emb_lsm_exec", "link_exec", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },
 	{ "emb_lsm_mmap", "link_mmap", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },
@@ -19,6 +20,8 @@ const struct emb_hook emb_hooks[] = {
 	{ "emb_fmr_exec", "link_exec", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
 	{ "emb_fmr_mmap", "link_mmap", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
 	{ "emb_fmr_mprotect", "link_mprotect", EMB_ON(EMB_BACKEND_FMOD_RET), EMB_ATTACH_AUTO },
+	/* kmod: embargo.ko judges exec; its events reach emb_events through this */
+	{ "emb_kmod_event", "link_kmod_event", EMB_ON(EMB_BACKEND_KMOD), EMB_ATTACH_AUTO },
 	/* network, every backend */
 	{ "emb_connect4", "link_connect4", EMB_ON_ALL, EMB_ATTACH_CGROUP },
 	{ "emb_connect6", "link_connect6", EMB_ON_ALL, EMB_ATTACH_CGROUP },

@@ -289,6 +289,7 @@ static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts
 	err = err ?: size_map(l->skel->maps.emb_inodes, inode_capacity(opts->inode_entries));
 	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
 	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
+	err = err ?: size_map(l->skel->maps.emb_banned, 1); /* kmod backend: banned_entries */
 	err = err ?: reuse_pinned_maps(l, b);
 	err = err ?: embargo_bpf__load(l->skel);
 out:
@@ -865,6 +866,69 @@ static int del(struct bpf_map *m, const void *k, size_t klen)
 		return err;
 	}
 	return 0;
+}
+
+int emb_loader_wants_banned(const struct emb_loader *l)
+{
+	(void)l;
+	return 0;
+}
+
+static void banned_what(char *what, size_t len, const struct emb_sha256_key *k)
+{
+	int n = snprintf(what, len, "sha256 ");
+
+	for (int i = 0; i < EMB_SHA256_BYTES && n > 0 && (size_t)n + 3 < len; i++)
+		n += snprintf(what + n, len - (size_t)n, "%02x", k->digest[i]);
+}
+
+int emb_loader_put_banned(struct emb_loader *l, const struct emb_sha256_key *k,
+			  const struct emb_verdict *v, uint32_t n)
+{
+	struct bpf_map *m = l->skel->maps.emb_banned;
+	char what[80];
+
+	for (uint32_t i = put_batch(m, k, sizeof(*k), v, sizeof(*v), n); i < n; i++) {
+		banned_what(what, sizeof(what), &k[i]);
+		if (put(m, &k[i], sizeof(*k), &v[i], sizeof(*v), what))
+			return -1;
+	}
+	return 0;
+}
+
+int emb_loader_del_banned(struct emb_loader *l, const struct emb_sha256_key *k)
+{
+	return del(l->skel->maps.emb_banned, k, sizeof(*k));
+}
+
+int emb_loader_sweep_banned(struct emb_loader *l,
+			    int (*keep)(void *ctx, const struct emb_sha256_key *k), void *ctx)
+{
+	struct bpf_map *m = l->skel->maps.emb_banned;
+	struct emb_sha256_key cur, next, *gone = NULL, *grown;
+	size_t n = 0, cap = 0;
+	int first = 1, err = 0;
+
+	while (!err && bpf_map__get_next_key(m, first ? NULL : &cur, &next, sizeof(next)) == 0) {
+		first = 0;
+		cur = next;
+		if (keep(ctx, &cur))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(gone, cap * sizeof(*gone));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			gone = grown;
+		}
+		gone[n++] = cur;
+	}
+	for (size_t i = 0; i < n && !err; i++)
+		err = emb_loader_del_banned(l, &gone[i]);
+	free(gone);
+	return err;
 }
 
 int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k)

@@ -24,6 +24,7 @@ struct emb_loader_opts {
 	uint32_t inode_entries;  /* capacity of the inode verdict map */
 	uint32_t net4_entries;   /* capacity of the IPv4 prefix map */
 	uint32_t net6_entries;   /* capacity of the IPv6 prefix map */
+	uint32_t banned_entries; /* capacity of emb_banned (kmod backend only) */
 	enum emb_backend backend; /* --backend: EMB_BACKEND_AUTO or the one to use */
 };
 
@@ -95,6 +96,17 @@ int emb_loader_put_net4(struct emb_loader *l, const struct emb_lpm4_key *k,
 			const struct emb_net_value *v);
 int emb_loader_put_net6(struct emb_loader *l, const struct emb_lpm6_key *k,
 			const struct emb_net_value *v);
+
+/* emb_banned, the SHA-256 set embargo.ko looks unverified files up in
+ * (kmod backend: emb_loader_wants_banned()). */
+int emb_loader_wants_banned(const struct emb_loader *l);
+int emb_loader_put_banned(struct emb_loader *l, const struct emb_sha256_key *k,
+			  const struct emb_verdict *v, uint32_t n);
+int emb_loader_del_banned(struct emb_loader *l, const struct emb_sha256_key *k);
+/* Delete every key of emb_banned for which keep(ctx, key) is 0 (adopted
+ * maps may hold an earlier policy's digests; call after the new ones). */
+int emb_loader_sweep_banned(struct emb_loader *l,
+			    int (*keep)(void *ctx, const struct emb_sha256_key *k), void *ctx);
 
 /* Map deletes (reload): a missing key is not an error. */
 int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k);

@@ -107,12 +107,15 @@ static int agent_load(struct agent *a)
 	lo.inode_entries = capacity(0, 65536);
 	lo.net4_entries = capacity(a->pol.compiled.n_net4, 1024);
 	lo.net6_entries = capacity(a->pol.compiled.n_net6, 1024);
+	lo.banned_entries = capacity(a->pol.compiled.n_hashes, 65536);
 	lo.backend = o->backend;
 	err = emb_loader_prepare_pin_dir(o->pin_dir);
 	err = err ?: agent_life_lock(a);
 	err = err ?: open_backend(a, &lo);
 	err = err ?: agent_policy_fill_net(a);
+	err = err ?: agent_policy_fill_banned(a);
 	err = err ?: sweep_adopted(a);
+	err = err ?: agent_policy_drop_banned(a);
 	err = err ?: agent_index_roots(a);
 	err = err ?: emb_loader_attach(a->loader);
 	err = err ?: agent_contain_apply(a);

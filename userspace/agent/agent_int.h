@@ -55,6 +55,9 @@ void agent_log(struct agent *a, struct emb_json *j, int built);
 int agent_policy_load(struct agent *a);
 /* Write the compiled network rules into the kernel's prefix maps. */
 int agent_policy_fill_net(struct agent *a);
+/* emb_banned (kmod backend): add the policy's digests, then drop the rest. */
+int agent_policy_fill_banned(struct agent *a);
+int agent_policy_drop_banned(struct agent *a);
 
 /*
  * agent_index.c: the first call loads the persistent index, writes every

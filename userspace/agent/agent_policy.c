@@ -2,6 +2,7 @@
 /* agent_policy.c - the agent's policy: load, compile, refuse loudly. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "agent_int.h"
 #include "log.h"
@@ -68,4 +69,54 @@ int agent_policy_fill_net(struct agent *a)
 	}
 	free(b);
 	return err ? -1 : 0;
+}
+
+/* Digests written per bpf_map_update_batch call. */
+#define BANNED_BATCH 1024
+
+struct banned_batch {
+	struct emb_sha256_key k[BANNED_BATCH];
+	struct emb_verdict v[BANNED_BATCH];
+};
+
+/* emb_banned for embargo.ko (kmod backend only: no BPF program reads it).
+ * Entries are added, never removed here: agent_policy_drop_banned follows. */
+int agent_policy_fill_banned(struct agent *a)
+{
+	const struct emb_compiled *c = &a->pol.compiled;
+	struct banned_batch *b;
+	int err = 0;
+
+	if (!emb_loader_wants_banned(a->loader) || !c->n_hashes)
+		return 0;
+	b = malloc(sizeof(*b));
+	if (!b) {
+		fprintf(stderr, "embargo: out of memory writing the policy's digests\n");
+		return -1;
+	}
+	for (size_t at = 0; at < c->n_hashes && !err; at += BANNED_BATCH) {
+		uint32_t n = (uint32_t)(c->n_hashes - at < BANNED_BATCH ? c->n_hashes - at
+									: BANNED_BATCH);
+
+		for (uint32_t i = 0; i < n; i++) {
+			memcpy(b->k[i].digest, c->hashes[at + i].sha256, EMB_SHA256_BYTES);
+			b->v[i] = c->hashes[at + i].verdict;
+		}
+		err = emb_loader_put_banned(a->loader, b->k, b->v, n);
+	}
+	free(b);
+	return err ? -1 : 0;
+}
+
+static int banned_in_force(void *ctx, const struct emb_sha256_key *k)
+{
+	return emb_compiled_hash_verdict(ctx, k->digest) != NULL;
+}
+
+/* After the new digests are in: drop every one the policy in force lacks. */
+int agent_policy_drop_banned(struct agent *a)
+{
+	if (!emb_loader_wants_banned(a->loader))
+		return 0;
+	return emb_loader_sweep_banned(a->loader, banned_in_force, &a->pol.compiled) ? -1 : 0;
 }

@@ -216,7 +216,7 @@ static int has_net6(const struct emb_compiled *c, const struct emb_lpm6_key *k)
 
 static int put_all_net(struct agent *a)
 {
-	return agent_policy_fill_net(a);
+	return agent_policy_fill_net(a) ?: agent_policy_fill_banned(a);
 }
 
 /* Delete the prefixes of old that the set in force no longer has. */
@@ -231,7 +231,7 @@ static int delete_stale_net(struct agent *a, const struct emb_compiled *old)
 	for (size_t i = 0; i < old->n_net6; i++)
 		if (!has_net6(cur, &old->net6[i].key))
 			err = emb_loader_del_net6(a->loader, &old->net6[i].key) ?: err;
-	return err;
+	return agent_policy_drop_banned(a) ?: err;
 }
 
 static void log_refused(struct agent *a, const struct emb_diag *diag)

@@ -7,6 +7,7 @@ static const char *const names[EMB_BACKEND_COUNT] = {
 	[EMB_BACKEND_CLASSIC] = "classic",
 	[EMB_BACKEND_LSM] = "lsm",
 	[EMB_BACKEND_FMOD_RET] = "fmod_ret",
+	[EMB_BACKEND_KMOD] = "kmod",
 };
 
 const char *emb_backend_name(enum emb_backend b)
