@@ -44,7 +44,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help fuzz
+.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help fuzz \
+	kmod kmod-clean install-dkms
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 
@@ -57,6 +58,8 @@ help:
 	@echo 'make run        the agent with the demo policy, in the foreground (root)'
 	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
 	@echo 'make vmlinux    regenerate bpf/vmlinux/$(ARCH)/vmlinux.h from this kernel'
+	@echo 'make kmod       kmod/embargo.ko against KDIR (default: this kernel'"'"'s headers)'
+	@echo 'make install-dkms  the module'"'"'s DKMS source tree into $$(DESTDIR)/usr/src'
 
 deps:
 	$(Q)./scripts/deps.sh
@@ -108,6 +111,34 @@ $(OUT)/demo/vendor-agent: $(OUT)/fixtures/mkdemo
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$< $@
+
+# --- kernel module (kmod/, never part of `all`) ------------------------------
+# embargo.ko needs a kernel's kbuild tree (headers); nothing else in the build
+# or in `make test` depends on it (the VM stage builds its own, tests/vm).
+KDIR         ?= /lib/modules/$(shell uname -r)/build
+KMOD_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' kmod/dkms.conf)
+KMOD_SRCS    := Kbuild kmod/Kbuild kmod/dkms.conf $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) \
+		include/embargo_abi.h
+
+kmod:
+	$(Q)if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "make kmod: no kernel build tree at $(KDIR)." >&2; \
+		echo "  Install the headers of the kernel to build for, e.g. on Debian/Ubuntu:" >&2; \
+		echo "    apt-get install linux-headers-$$(uname -r)   (Fedora: dnf install kernel-devel-$$(uname -r))" >&2; \
+		echo "  or name a tree: make kmod KDIR=/path/to/linux-headers-VERSION" >&2; \
+		exit 1; fi
+	$(Q)$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $(if $(V),V=1) modules
+
+kmod-clean:
+	$(Q)if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+
+# DKMS source: /usr/src/embargo-VERSION with dkms.conf at its top; then
+# `dkms install embargo/VERSION` (and every kernel update) builds kmod/embargo.ko.
+install-dkms:
+	$(Q)for f in $(KMOD_SRCS); do \
+		install -D -m 0644 $$f $(DESTDIR)/usr/src/embargo-$(KMOD_VERSION)/$$f || exit 1; done
+	$(Q)mv $(DESTDIR)/usr/src/embargo-$(KMOD_VERSION)/kmod/dkms.conf \
+		$(DESTDIR)/usr/src/embargo-$(KMOD_VERSION)/dkms.conf
 
 # --- tests -----------------------------------------------------------------
 $(OUT)/asan/userspace/lib/%.o: userspace/lib/%.c $(HDRS)
