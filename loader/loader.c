@@ -21,6 +21,7 @@
 
 #include "embargo.skel.h"
 #include "hooks.h"
+#include "kmod.h"
 #include "pins.h"
 #include "probe.h"
 #include "log.h"
@@ -33,7 +34,7 @@ struct emb_loader {
 	char *pin_dir;
 	int cgroup_fd;
 	enum emb_backend backend;
-	char reason[256];
+	char reason[512];
 	/* pins (adopt or replace): see reuse_pinned_maps() */
 	int adopted;             /* the pinned maps and links are reused as they are */
 	int have_old_meta;       /* old_meta was read from the pin dir */
@@ -289,7 +290,7 @@ static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts
 	err = err ?: size_map(l->skel->maps.emb_inodes, inode_capacity(opts->inode_entries));
 	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
 	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
-	err = err ?: size_map(l->skel->maps.emb_banned, 1); /* kmod backend: banned_entries */
+	err = err ?: size_map(l->skel->maps.emb_banned, b == EMB_BACKEND_KMOD ? opts->banned_entries : 1);
 	err = err ?: reuse_pinned_maps(l, b);
 	err = err ?: embargo_bpf__load(l->skel);
 out:
@@ -408,6 +409,30 @@ static int try_classic(struct emb_loader *l, const struct emb_loader_opts *opts,
 }
 
 /*
+ * embargo.ko loaded (it answers on EMB_KMOD_DEV with this ABI): exec is the
+ * module's (EPERM, every level, unverified files hashed in the kernel),
+ * mmap is classic's sys_enter program. The maps are handed over at attach.
+ */
+static int try_kmod(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
+		    size_t why_len)
+{
+	struct emb_kmod_status st;
+	int err;
+
+	if (emb_kmod_probe(&st, why, why_len))
+		return -1;
+	err = load_backend(l, opts, EMB_BACKEND_KMOD, 0);
+	if (err) {
+		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
+		return err;
+	}
+	snprintf(why, why_len, "embargo.ko answers on %s (ABI %u): it fails exec with EPERM and "
+		 "hashes unverified files itself; mmap is judged as by classic", EMB_KMOD_DEV,
+		 st.abi_version);
+	return 0;
+}
+
+/*
  * Auto-selection order, best first: the first usable backend enforces.
  * A new backend is one row here (where its guarantees rank) and its try
  * function; classic stays last, it is the floor.
@@ -418,6 +443,9 @@ static const struct {
 } backend_order[] = {
 	{ EMB_BACKEND_LSM, try_lsm },
 	{ EMB_BACKEND_FMOD_RET, try_fmod_ret },
+	/* kmod after the BPF LSM (which also covers mmap with EPERM) and before
+	 * classic (SIGKILL after the exec, hashing left to the agent) */
+	{ EMB_BACKEND_KMOD, try_kmod },
 	{ EMB_BACKEND_CLASSIC, try_classic },
 };
 
@@ -467,6 +495,8 @@ static int choose_backend(struct emb_loader *l, const struct emb_loader_opts *op
 					 emb_backend_name(b), one);
 			else if (!l->reason[0])
 				snprintf(l->reason, sizeof(l->reason), "%s", one);
+			else /* after why the better ones were passed over: why this one */
+				reason_add(l->reason, sizeof(l->reason), "%s: %s", emb_backend_name(b), one);
 			return 0;
 		}
 		if (!auto_pick) {
@@ -653,13 +683,31 @@ static int attach_replace(struct emb_loader *l)
 	return err;
 }
 
+/* kmod backend: embargo.ko takes references on the maps now in force (a
+ * set it held before is dropped after execs in flight are done). */
+static int kmod_handover(struct emb_loader *l)
+{
+	struct emb_kmod_maps m = {
+		.abi_version = EMBARGO_ABI_VERSION,
+		.inodes_fd = bpf_map__fd(l->skel->maps.emb_inodes),
+		.banned_fd = bpf_map__fd(l->skel->maps.emb_banned),
+		.config_fd = bpf_map__fd(l->skel->maps.emb_config),
+		.stats_fd = bpf_map__fd(l->skel->maps.emb_stats),
+	};
+
+	return l->backend == EMB_BACKEND_KMOD ? emb_kmod_attach(&m) : 0;
+}
+
 int emb_loader_attach(struct emb_loader *l)
 {
+	int err;
+
 	if (mkdir(l->pin_dir, 0700) && errno != EEXIST) {
 		emb_warn("mkdir %s: %s", l->pin_dir, strerror(errno));
 		return -errno;
 	}
-	return l->adopted ? attach_adopted(l) : attach_replace(l);
+	err = l->adopted ? attach_adopted(l) : attach_replace(l);
+	return err ?: kmod_handover(l);
 }
 
 int emb_loader_adopted(const struct emb_loader *l)
@@ -870,8 +918,7 @@ static int del(struct bpf_map *m, const void *k, size_t klen)
 
 int emb_loader_wants_banned(const struct emb_loader *l)
 {
-	(void)l;
-	return 0;
+	return l->backend == EMB_BACKEND_KMOD;
 }
 
 static void banned_what(char *what, size_t len, const struct emb_sha256_key *k)
@@ -996,7 +1043,16 @@ void emb_loader_close(struct emb_loader *l)
 	free(l);
 }
 
+/* A kmod set: embargo.ko lets the maps go (and so can be removed) first. */
 int emb_loader_unload(const char *pin_dir)
 {
+	struct emb_meta meta;
+	int err;
+
+	if (emb_pins_meta_read(pin_dir, &meta) == 0 && meta.backend == EMB_BACKEND_KMOD) {
+		err = emb_kmod_release();
+		if (err && err != -ENOENT)
+			fprintf(stderr, "embargo: releasing embargo.ko's maps: %s\n", strerror(-err));
+	}
 	return emb_pins_unload(pin_dir);
 }

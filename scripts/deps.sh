@@ -3,7 +3,7 @@
 # Idempotent: with everything present it does nothing and asks no network.
 set -euo pipefail
 
-PKGS=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
+PKGS=(make gcc gcc-12 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
       libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux
       qemu-system-x86 busybox-static
       libclang-rt-14-dev libjansson-dev libsystemd-dev systemd groff-base man-db liblmdb-dev libaudit-dev)

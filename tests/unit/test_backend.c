@@ -35,6 +35,7 @@ static void auto_and_pinned_values(void **state)
 	assert_string_equal(emb_backend_name((enum emb_backend)0), "classic");
 	assert_string_equal(emb_backend_name((enum emb_backend)1), "lsm");
 	assert_string_equal(emb_backend_name((enum emb_backend)2), "fmod_ret");
+	assert_string_equal(emb_backend_name((enum emb_backend)3), "kmod");
 	assert_string_equal(emb_backend_name((enum emb_backend)200), "unknown");
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# VM tests: the backends this machine cannot run (BPF LSM, fmod_ret), on a
-# Debian 12 cloud kernel under QEMU (TCG).
+# VM tests: the backends this machine cannot run (BPF LSM, fmod_ret,
+# embargo.ko), on a Debian 12 cloud kernel under QEMU (TCG).
 #
 #   tests/vm/run.sh OBJ...   (make vm-test passes the agent's object files)
 #   EMBARGO_VM_BOOTS="lsm classic" tests/vm/run.sh ...   only these boots
@@ -10,6 +10,9 @@
 # busybox initramfs and boots once per row of BOOTS below. The guest runs
 # test_NAME of guest.sh and reports its verdict on I/O port 0xf4; a guest
 # that ends any other way (panic, QEMU exit 0, timeout) fails.
+# The kmod boot inserts embargo.ko, built from the DKMS source tree against
+# the guest kernel's own headers package (downloaded and extracted the same
+# way, never installed).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -30,6 +33,7 @@ BOOTS=(
 	"lsm $LSM_BASE,bpf"      # bpf active: auto picks lsm
 	"fmod_ret $LSM_BASE"     # no bpf in lsm=: auto picks fmod_ret
 	"classic $LSM_BASE"      # the same kernel, --backend classic forced
+	"kmod $LSM_BASE"         # embargo.ko inserted, --backend kmod (auto: fmod_ret ranks above)
 )
 
 die() {
@@ -67,7 +71,40 @@ fetch_kernel() {
 			dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$CACHE/$pkg" ./boot || return 1
 	fi
 	KERNEL=$(ls "$CACHE/$pkg"/boot/vmlinuz-* | head -n1)
+	KPKG=$pkg
 	[ -f "$KERNEL" ]
+}
+
+# The guest kernel's kbuild tree: linux-headers-<ver> with the -common and
+# linux-kbuild packages it depends on, downloaded and extracted into the
+# cache (never installed). KDIR is the tree to build embargo.ko against.
+fetch_headers() {
+	local hdr=linux-headers-${KPKG#linux-image-} root=$CACHE/hdr p deb deps
+	KDIR=$root/usr/src/$hdr
+	[ -f "$KDIR/.embargo-ready" ] && return 0
+	deps=$(apt-cache depends "$hdr" 2>/dev/null | awk '/Depends: linux-(headers|kbuild)-/ { print $2 }')
+	[ -n "$deps" ] || return 1
+	mkdir -p "$root" || return 1
+	for p in $hdr $deps; do
+		deb=$(ls "$CACHE/${p}"_*.deb 2>/dev/null | head -n1)
+		if [ -z "$deb" ]; then
+			(cd "$CACHE" && apt-get download -q "$p" >/dev/null) || return 1
+			deb=$(ls "$CACHE/${p}"_*.deb | head -n1)
+		fi
+		dpkg-deb -x "$deb" "$root" || return 1
+	done
+	# Its Makefile includes the -common tree by absolute path: ours instead.
+	sed -i "s|^include /usr/src/|include $(realpath "$root/usr/src")/|" "$KDIR/Makefile" &&
+		touch "$KDIR/.embargo-ready"
+}
+
+# embargo.ko from the DKMS source tree (make install-dkms), as DKMS builds it.
+build_kmod() {
+	local src
+	rm -rf "$VM/dkms" && make --no-print-directory install-dkms DESTDIR="$VM/dkms" >/dev/null || return 1
+	src=$(realpath "$VM"/dkms/usr/src/embargo-*)
+	make -s -C "$KDIR" M="$src" modules > "$VM/kmod.log" 2>&1 || { cat "$VM/kmod.log"; return 1; }
+	cp "$src/kmod/embargo.ko" "$1/embargo.ko"
 }
 
 # $LDLIBS for a static link. libsystemd has no static archive on Debian:
@@ -108,6 +145,10 @@ build_guest() {
 	$CC $cflags -o "$fix/allowed-dyn" tests/fixtures/allowed.c || return 1
 	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/" &&
 		cp -L /lib/x86_64-linux-gnu/libc.so.6 "$root/lib/x86_64-linux-gnu/" || return 1
+	$CC $cflags -static -o "$root/bin/execloop" tests/fixtures/execloop.c || return 1
+	$CC $cflags -nostdlib -static -fno-stack-protector -fno-pie -no-pie -o "$fix/exit0" \
+		tests/vm/exit0.c || return 1
+	build_kmod "$root" || return 1
 	cp /bin/busybox "$root/bin/busybox" &&
 		cp "$OUT/embargo.bpf.o" "$root/embargo.bpf.o" &&
 		install -m 0755 tests/vm/init "$root/init" &&
@@ -144,6 +185,7 @@ boot() {
 start=$SECONDS
 ensure_tools || die "installing qemu-system-x86 and busybox-static"
 fetch_kernel || die "downloading the Debian 12 cloud kernel"
+fetch_headers || die "downloading the headers of $KPKG (linux-headers, -common, linux-kbuild)"
 build_guest "$@" || die "building the static guest binaries and initramfs"
 echo "vm: kernel $(basename "$KERNEL"), initramfs $(du -h "$VM/initramfs.cpio.gz" | cut -f1)"
 for row in "${BOOTS[@]}"; do
@@ -153,5 +195,6 @@ for row in "${BOOTS[@]}"; do
 	fi
 	boot "$name" "$lsm"
 done
+grep -h '^vm-guest: kmod cost' "$VM/console-kmod.log" 2>/dev/null | tr -d '\r'
 echo "vm: stage took $((SECONDS - start)) s"
 summary vm
