@@ -156,6 +156,9 @@ static int do_bench(const char *what, char *path, const char *count)
 	if (err)
 		return err;
 	printf("%lld\n", (now_ns() - t0) / n);
+	return 0;
+}
+
 /* Sequential execs: the per-exec cost with and without the module. */
 static int do_storm(char *path, const char *count)
 {
@@ -200,9 +203,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "bench") == 0 &&
 	    (strcmp(argv[2], "exec") == 0 || strcmp(argv[2], "mmap") == 0))
 		return do_bench(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: vmhelper exit N | exec PATH | bench exec|mmap PATH N\n");
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return do_storm(argv[2], argv[3]);
-	fprintf(stderr, "usage: vmhelper exit N | exec PATH | storm PATH N\n");
+	fprintf(stderr, "usage: vmhelper exit N | exec PATH | bench exec|mmap PATH N | storm PATH N\n");
 	return 2;
 }
