@@ -637,7 +637,9 @@ int emb_egress(struct __sk_buff *skb)
 		bpf_ringbuf_submit(e, 0);
 	}
 	return deny ? 0 : 1;
+}
 
+/*
  * kmod backend: embargo.ko's exec verdicts, already a struct emb_event, into
  * the one ring buffer. A full ring buffer or a failed read is counted lost;
  * the module enforced before the event was sent either way.
