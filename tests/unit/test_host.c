@@ -219,6 +219,65 @@ static void test_override(void **state)
 	assert_null(h.scheme);
 }
 
+struct policy_scheme_case {
+	const char *host;   /* host file text, NULL: none */
+	const char *level;  /* --classification */
+	const char *schemes[3];
+	const char *scheme; /* NULL: an error, want */
+	int idx;
+	const char *want;
+};
+
+/* --classification on a host naming no scheme: the policies' one scheme. */
+static const struct policy_scheme_case policy_scheme_cases[] = {
+	{ NULL, "SECRET", { "us" }, "us", 2, NULL },
+	{ NULL, "SECRET", { "uk-gsc" }, "uk-gsc", 1, NULL },
+	{ NULL, "top_secret", { "us" }, "us", 3, NULL },
+	{ NULL, "CONFIDENTIAL", { "us" }, "us", 1, NULL },
+	{ "unverified: deny\n", "SECRET", { "us" }, "us", 2, NULL },
+	/* the host file's scheme wins; a mismatch is then the load error */
+	{ "scheme: uk-gsc\n", "SECRET", { "us" }, "uk-gsc", 1, NULL },
+	{ NULL, "OFFICIAL", { "us" }, NULL, 0,
+	  "--classification: unknown level 'OFFICIAL' for scheme us, the scheme of the policies" },
+	{ NULL, "SECRET", { "uk-gsc", "us" }, NULL, 0,
+	  "--classification: 'SECRET' is a level of uk-gsc and us: the policies use uk-gsc and us; "
+	  "name the scheme in the host file (scheme:)" },
+	{ NULL, "SECRET", { "uk-gsc", "nato", "us" }, NULL, 0,
+	  "--classification: 'SECRET' is a level of uk-gsc and us: the policies use uk-gsc, nato and us; "
+	  "name the scheme in the host file (scheme:)" },
+	{ NULL, "NATO SECRET", { "uk-gsc", "us" }, NULL, 0,
+	  "--classification: unknown level 'NATO SECRET' for the policies' schemes uk-gsc and us" },
+};
+
+static void test_policy_scheme(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(policy_scheme_cases); i++) {
+		const struct policy_scheme_case *c = &policy_scheme_cases[i];
+		const char *path = c->host ? host_file(c->host) : NULL;
+		struct emb_diag d = { 0 };
+		struct emb_host h;
+		size_t n = 0;
+		int rc;
+
+		while (n < ARRAY_SIZE(c->schemes) && c->schemes[n])
+			n++;
+		rc = emb_host_load_for(&h, path, missing_path(), c->level, c->schemes, n, &d);
+		if (!c->scheme) {
+			assert_int_equal(rc, -1);
+			assert_int_equal(d.n, 1);
+			assert_string_equal(d.msgs[0], c->want);
+			emb_diag_free(&d);
+			continue;
+		}
+		if (rc)
+			fail_msg("case %zu: %s", i, d.n ? d.msgs[0] : "failed");
+		assert_string_equal(h.scheme, c->scheme);
+		assert_int_equal(h.level, c->idx);
+		emb_host_free(&h);
+	}
+}
+
 struct bad_host {
 	const char *yaml;
 	const char *want; /* after "DIR/host.yaml:" */
@@ -358,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_full_host),
 		cmocka_unit_test(test_level_search),
 		cmocka_unit_test(test_override),
+		cmocka_unit_test(test_policy_scheme),
 		cmocka_unit_test(test_bad_hosts),
 		cmocka_unit_test(test_custom_schemes),
 		cmocka_unit_test(test_errors_collected),

@@ -373,11 +373,68 @@ static int host_parse_file(const char *file, int missing_ok, struct emb_host *h,
 	return rc;
 }
 
-static int apply_override(struct emb_host *h, const char *name, struct emb_diag *diag)
+/* "a, b and c" of the names of schemes v[0..n) into buf. */
+static const char *scheme_list(const struct emb_scheme *const *v, size_t n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i == 0 ? "" : i + 1 == n ? " and " : ", ", v[i]->name);
+	return buf;
+}
+
+/*
+ * The scheme of --classification NAME on a host that names none: the one
+ * scheme the policies use (names[0..n), distinct). Policies in several
+ * schemes cannot all load on one host: an error naming the schemes that
+ * have the level (SECRET is a level of uk-gsc and us). NULL on error.
+ */
+static const struct emb_scheme *policies_scheme(const struct emb_host *h, const char *name,
+						const char *const *names, size_t n,
+						struct emb_diag *diag)
+{
+	const struct emb_scheme *have[8], *used[8];
+	size_t n_have = 0, n_used = 0;
+	char a[256], b[256];
+
+	for (size_t i = 0; i < n && n_used < ARRAY_SIZE(used); i++) {
+		const struct emb_scheme *sc = emb_scheme_lookup(&h->schemes, names[i]);
+
+		if (!sc)
+			continue;
+		used[n_used++] = sc;
+		if (emb_level_find(sc, name) >= 0 && n_have < ARRAY_SIZE(have))
+			have[n_have++] = sc;
+	}
+	if (n_used == 1 && n_have == 1)
+		return used[0];
+	if (n_used == 1)
+		emb_diag_add(diag, "--classification: unknown level '%s' for scheme %s, the scheme of the policies",
+			     name, used[0]->name);
+	else if (n_have)
+		emb_diag_add(diag, "--classification: '%s' is a level of %s: the policies use %s; "
+			     "name the scheme in the host file (scheme:)", name,
+			     scheme_list(have, n_have, a, sizeof(a)), scheme_list(used, n_used, b, sizeof(b)));
+	else
+		emb_diag_add(diag, "--classification: unknown level '%s' for the policies' schemes %s",
+			     name, scheme_list(used, n_used, b, sizeof(b)));
+	return NULL;
+}
+
+static int apply_override(struct emb_host *h, const char *name, const char *const *schemes,
+			  size_t n_schemes, struct emb_diag *diag)
 {
 	const struct emb_scheme *sc = emb_scheme_lookup(&h->schemes, h->scheme);
-	int idx = sc ? emb_level_find(sc, name) : level_search(&h->schemes, name, &sc);
+	int idx;
 
+	if (!sc && n_schemes) {
+		sc = policies_scheme(h, name, schemes, n_schemes, diag);
+		if (!sc)
+			return -1;
+	}
+	idx = sc ? emb_level_find(sc, name) : level_search(&h->schemes, name, &sc);
 	if (idx < 0) {
 		emb_diag_add(diag, "--classification: unknown level '%s'", name);
 		return -1;
@@ -407,8 +464,9 @@ oom:
 	return -1;
 }
 
-int emb_host_load(struct emb_host *host, const char *path, const char *default_path,
-		  const char *classification_override, struct emb_diag *diag)
+int emb_host_load_for(struct emb_host *host, const char *path, const char *default_path,
+		      const char *classification_override, const char *const *schemes,
+		      size_t n_schemes, struct emb_diag *diag)
 {
 	struct emb_host h = { .level = EMB_LEVEL_UNMARKED, .unverified = EMB_UNVERIFIED_ALLOW };
 	const char *file = path ? path : default_path;
@@ -418,7 +476,8 @@ int emb_host_load(struct emb_host *host, const char *path, const char *default_p
 	host->level = EMB_LEVEL_UNMARKED;
 	if (file && host_parse_file(file, !path, &h, diag))
 		failed = 1;
-	if (classification_override && apply_override(&h, classification_override, diag))
+	if (classification_override &&
+	    apply_override(&h, classification_override, schemes, n_schemes, diag))
 		failed = 1;
 	if (failed || apply_defaults(&h, diag)) {
 		emb_host_free(&h);
@@ -431,6 +490,12 @@ int emb_host_load(struct emb_host *host, const char *path, const char *default_p
 	}
 	*host = h;
 	return 0;
+}
+
+int emb_host_load(struct emb_host *host, const char *path, const char *default_path,
+		  const char *classification_override, struct emb_diag *diag)
+{
+	return emb_host_load_for(host, path, default_path, classification_override, NULL, 0, diag);
 }
 
 void emb_host_free(struct emb_host *host)

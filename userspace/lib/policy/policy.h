@@ -137,6 +137,16 @@ void emb_policy_set_parse_threads(unsigned max);
  */
 int emb_host_load(struct emb_host *host, const char *path, const char *default_path,
 		  const char *classification_override, struct emb_diag *diag);
+/*
+ * The same, with the schemes the policies use (schemes[0..n), canonical
+ * names): a --classification on a host file that names no scheme takes
+ * the policies' scheme when they all use one, and is an error naming the
+ * candidates when they use several. n == 0: the built-in schemes are
+ * searched (uk-gsc, us, nato), then the custom ones.
+ */
+int emb_host_load_for(struct emb_host *host, const char *path, const char *default_path,
+		      const char *classification_override, const char *const *schemes,
+		      size_t n_schemes, struct emb_diag *diag);
 void emb_host_free(struct emb_host *host);
 
 /* Policy vs host: what this policy does on this host. */

@@ -1,24 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "policy_load.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "paths.h"
+
+/* The distinct schemes of the set's vendor policies (pointers into set);
+ * NULL with *n 0 when there are none or out of memory (then the level is
+ * searched as with no policy, and a mismatch is still a load error). */
+static const char **policy_schemes(const struct emb_policy_set *set, size_t *n)
+{
+	const char **v = calloc(set->n ? set->n : 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; v && i < set->n; i++) {
+		const char *s = set->policies[i].scheme;
+		size_t k = 0;
+
+		while (s && k < *n && strcmp(v[k], s))
+			k++;
+		if (s && k == *n)
+			v[(*n)++] = s;
+	}
+	return v;
+}
+
+/*
+ * --classification: read in the host file's scheme, else in the one
+ * scheme the policies use. The host is read again once the policies are
+ * (they need its custom schemes to parse).
+ */
+static int classify(struct emb_loaded *l, const struct emb_sources *o, struct emb_diag *diag)
+{
+	size_t n;
+	const char **schemes = policy_schemes(&l->set, &n);
+	int err;
+
+	emb_host_free(&l->host);
+	err = emb_host_load_for(&l->host, o->host, EMB_DEFAULT_HOST, o->classification, schemes, n,
+				diag);
+	free(schemes);
+	return err;
+}
 
 int emb_loaded_init(struct emb_loaded *l, const struct emb_sources *o, struct emb_diag *diag)
 {
 	memset(l, 0, sizeof(*l));
 	l->now = time(NULL);
-	if (emb_host_load(&l->host, o->host, EMB_DEFAULT_HOST, o->classification, diag))
+	if (emb_host_load(&l->host, o->host, EMB_DEFAULT_HOST, NULL, diag))
 		return -1;
-	l->host_level = emb_host_level_name(&l->host);
 	if (emb_policy_set_load_signed(&l->set, &l->host, o->keys_dir, o->policies, o->n_policies,
-				       o->policy_dir, diag) ||
-	    emb_compile_at(&l->set, &l->host, l->now, NULL, &l->compiled, diag)) {
-		emb_loaded_free(l);
-		return -1;
-	}
+				       o->policy_dir, diag))
+		goto fail;
+	if (o->classification && classify(l, o, diag))
+		goto fail;
+	l->host_level = emb_host_level_name(&l->host);
+	if (emb_compile_at(&l->set, &l->host, l->now, NULL, &l->compiled, diag))
+		goto fail;
 	return 0;
+fail:
+	emb_loaded_free(l);
+	return -1;
 }
 
 int emb_loaded_recompile(struct emb_loaded *l, time_t now, struct emb_diag *diag)
