@@ -10,6 +10,9 @@ CC      ?= cc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 PREFIX  ?= /usr/local
+# The one version: `embargo --version`, the .deb (packaging/deb/).
+VERSION ?= 0.1.0
+export VERSION
 Q       := $(if $(V),,@)
 msg      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
 
@@ -20,7 +23,7 @@ WARN    := -Wall -Wextra -Werror
 LIB_DIRS   := $(sort $(wildcard userspace/lib/*/))
 LIB_INC    := -Iinclude $(patsubst %/,-I%,$(LIB_DIRS))
 APP_INC    := $(LIB_INC) -Iuserspace/cli -Iuserspace/agent -Iloader -I$(OUT)
-CPPFLAGS   := -D_GNU_SOURCE $(APP_INC)
+CPPFLAGS   := -D_GNU_SOURCE $(APP_INC) -DEMBARGO_VERSION='"$(VERSION)"'
 LDLIBS  := -lbpf -lelf -lz -lyaml -lcrypto -lpthread -ljansson -lsystemd -lresolv -llmdb -laudit
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
@@ -29,7 +32,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 # userspace/lib: no libbpf in it, unit-tested under ASan+UBSan (with the
 # CLI's own helpers that need no kernel either).
 CORE_SRCS := $(wildcard userspace/lib/*/*.c)
-CLI_PURE  := userspace/cli/argtake.c userspace/cli/progress.c userspace/cli/options.c
+CLI_PURE  := userspace/cli/argtake.c userspace/cli/progress.c userspace/cli/options.c \
+	userspace/cli/cmdhelp.c
 APP_SRCS  := $(wildcard userspace/agent/*.c userspace/cli/*.c loader/*.c)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))

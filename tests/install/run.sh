@@ -71,7 +71,7 @@ COMP=$P/share/bash-completion/completions/embargo
 check "bash -n completion" bash -n "$COMP"
 # complete WORDS...: what the completion offers for the last word.
 complete_words() {
-	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _embargo; echo "${COMPREPLY[*]}"' _ "$COMP" "$@"
+	PATH=$P/sbin:$PATH bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _embargo; echo "${COMPREPLY[*]}"' _ "$COMP" "$@"
 }
 expect_completion() {
 	local want=$1; shift
@@ -80,11 +80,15 @@ expect_completion() {
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else bad "complete '$*' -> $want" "got: $got"; fi
 }
 expect_completion "log" embargo lo
-expect_completion "unban unload" embargo un
+expect_completion "unload unban" embargo un
 expect_completion "--follow" embargo log --f
 expect_completion "--pin-dir --log" embargo unload --
 expect_completion "--json" embargo status --j
 expect_completion "--policy --policy-dir" embargo --json run --pol
+expect_completion "-f --follow --json --log" embargo log -
+expect_completion "--vendor --kill --host --classification --policy-dir --state-dir" embargo ban 0f34 --
+expect_completion "--key" embargo sign --
+expect_completion "lsm" embargo run --backend l
 
 # PREFIX=/usr puts the binary and ExecStart under /usr.
 rm -rf "$D/usr2" && mkdir "$D/usr2"

@@ -25,8 +25,6 @@
 #include "prockill.h"
 #include "log.h"
 
-#define BAN_OPTS "host,classification,policy-dir,state-dir"
-
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct ban_req {
@@ -244,8 +242,11 @@ static int ban_main(int argc, char **argv, int unban)
 		goto out;
 	}
 	hash_last(argc, argv);
-	if (emb_opts_parse(&r.o, argc, argv, BAN_OPTS))
+	v = emb_opts_parse(&r.o, argc, argv);
+	if (v) {
+		rc = v > 0 ? EXIT_OK : EXIT_USAGE;
 		goto out;
+	}
 	if (r.o.n_args != 1)
 		fprintf(stderr, unban ? "usage: embargo unban SHA256 [--policy-dir D] [--host F]\n" :
 			"usage: embargo ban SHA256 [--vendor V] [--kill] [--policy-dir D] [--host F]\n");

@@ -146,8 +146,10 @@ int cmd_check(int argc, char **argv)
 	size_t n_seen = 0;
 	int rc = 2, have_kr = 0;
 
-	if (emb_opts_parse(&o, argc, argv, "host,keys-dir"))
-		return 2;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	rc = 2;
 	if (!o.n_args) {
 		fprintf(stderr, "usage: embargo check [--host FILE] [--keys-dir DIR] FILE...\n");
 		goto out_opts;

@@ -30,7 +30,6 @@
 #include "pidfile.h"
 #include "log.h"
 
-#define CONTAIN_OPTS "policy-dir,pin-dir,cgroup,state-dir"
 #define RESOLV_CONF "/etc/resolv.conf"
 #define RESOLVED_UPSTREAM "/run/systemd/resolve/resolv.conf"
 
@@ -231,8 +230,11 @@ int cmd_contain(int argc, char **argv)
 
 	if (take_args(&r, &argc, argv))
 		goto out;
-	if (emb_opts_parse(&r.o, argc, argv, CONTAIN_OPTS))
+	rc = emb_opts_parse(&r.o, argc, argv);
+	if (rc) {
+		rc = rc > 0 ? EXIT_OK : EXIT_USAGE;
 		goto out;
+	}
 	if (r.o.n_args) {
 		emb_logf(EMB_LOG_ERR, "embargo contain", "unexpected argument '%s'", r.o.args[0]);
 		rc = usage("contain");
@@ -296,8 +298,9 @@ int cmd_release(int argc, char **argv)
 	struct emb_opts o;
 	int rc;
 
-	if (emb_opts_parse(&o, argc, argv, "policy-dir,pin-dir,state-dir"))
-		return EXIT_USAGE;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	if (o.n_args) {
 		emb_logf(EMB_LOG_ERR, "embargo release", "unexpected argument '%s'", o.args[0]);
 		rc = usage("release");

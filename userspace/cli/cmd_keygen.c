@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmdhelp.h"
 #include "cmds.h"
 #include "sign.h"
 #include "log.h"
@@ -66,7 +67,10 @@ int cmd_keygen(int argc, char **argv)
 
 	rc = keygen_args(argc, argv, &prefix);
 	if (rc) {
-		fputs(keygen_usage, rc > 0 ? stdout : stderr);
+		if (rc > 0)
+			emb_cmd_help_print(stdout, emb_cmd_help_find("keygen"));
+		else
+			fputs(keygen_usage, stderr);
 		return rc > 0 ? 0 : 2;
 	}
 	rc = emb_sig_keygen(prefix, keyid, &diag);

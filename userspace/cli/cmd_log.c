@@ -124,8 +124,9 @@ int cmd_log(int argc, char **argv)
 	int do_follow, rc;
 
 	do_follow = take_follow(&argc, argv);
-	if (emb_opts_parse(&o, argc, argv, "json,log"))
-		return 2;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
 	if (o.n_args) {
 		emb_logf(EMB_LOG_ERR, "embargo log", "unexpected argument '%s'", o.args[0]);
 		emb_opts_free(&o);

@@ -6,15 +6,14 @@
 #include "options.h"
 #include "log.h"
 
-#define RUN_OPTS "host,classification,policy,policy-dir,keys-dir,state-dir,log,pin-dir,socket,cgroup,scan,backend,metrics"
-
 int cmd_run(int argc, char **argv)
 {
 	struct emb_opts o;
 	int rc;
 
-	if (emb_opts_parse(&o, argc, argv, RUN_OPTS))
-		return 2;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
 	if (o.n_args) {
 		emb_logf(EMB_LOG_ERR, "embargo run", "unexpected argument '%s'", o.args[0]);
 		emb_opts_free(&o);

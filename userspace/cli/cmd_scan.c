@@ -33,8 +33,6 @@
 #include "sweep.h"
 #include "log.h"
 
-#define SCAN_OPTS "host,policy,policy-dir,json"
-
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 10, EXIT_ERROR = 2 };
 enum scan_format { FMT_HUMAN, FMT_JSON, FMT_CSV };
 
@@ -325,10 +323,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	c.learn_vendor = n_learn ? learn[0] : NULL;
 	c.learn_out = n_out ? out[0] : NULL;
-	if (emb_opts_parse(&o, argc, argv, SCAN_OPTS)) {
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc) {
 		free(learn);
 		free(out);
-		return EXIT_ERROR;
+		return rc > 0 ? EXIT_CLEAN : EXIT_ERROR;
 	}
 	if (!o.n_args || (o.json && csv)) {
 		rc = usage();

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmdhelp.h"
 #include "cmds.h"
 #include "sign.h"
 #include "log.h"
@@ -78,7 +79,10 @@ int cmd_sign(int argc, char **argv)
 
 	rc = sign_args(argc, argv, &key);
 	if (rc) {
-		fputs(sign_usage, rc > 0 ? stdout : stderr);
+		if (rc > 0)
+			emb_cmd_help_print(stdout, emb_cmd_help_find("sign"));
+		else
+			fputs(sign_usage, stderr);
 		return rc > 0 ? 0 : 2;
 	}
 	if (emb_signer_load(&s, key, &diag)) {

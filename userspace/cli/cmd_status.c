@@ -237,8 +237,10 @@ int cmd_status(int argc, char **argv)
 	json_t *j = NULL;
 	int rc = 1;
 
-	if (emb_opts_parse(&o, argc, argv, "pin-dir,state-dir,json"))
-		return 2;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	rc = 1;
 	if (o.n_args) {
 		emb_logf(EMB_LOG_ERR, "embargo status", "unexpected argument '%s'", o.args[0]);
 		rc = 2;

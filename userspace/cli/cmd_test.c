@@ -19,8 +19,6 @@
 #include "policy_load.h"
 #include "log.h"
 
-#define TEST_OPTS "host,classification,policy,policy-dir,keys-dir,exec,connect"
-
 enum { EXIT_ALLOW = 0, EXIT_DENY = 10, EXIT_AUDIT = 11, EXIT_ERROR = 2 };
 
 static int report(const struct emb_loaded *l, const struct emb_verdict *v, const char *what)
@@ -127,8 +125,10 @@ int cmd_test(int argc, char **argv)
 	struct emb_sources src;
 	int rc = EXIT_ERROR;
 
-	if (emb_opts_parse(&o, argc, argv, TEST_OPTS))
-		return EXIT_ERROR;
+	rc = emb_opts_parse(&o, argc, argv);
+	if (rc)
+		return rc > 0 ? EXIT_ALLOW : EXIT_ERROR;
+	rc = EXIT_ERROR;
 	if (o.n_args || !o.exec == !o.connect) {
 		fprintf(stderr, "usage: embargo test [--policy F | --policy-dir D] [--classification L] "
 				"(--exec PATH | --connect ADDR[:PORT][/tcp|udp])\n");

@@ -46,8 +46,9 @@ int cmd_unload(int argc, char **argv)
 	struct emb_opts o;
 	int err;
 
-	if (emb_opts_parse(&o, argc, argv, "pin-dir,log"))
-		return 2;
+	err = emb_opts_parse(&o, argc, argv);
+	if (err)
+		return err > 0 ? 0 : 2;
 	err = emb_loader_unload(o.pin_dir);
 	if (err == -ENOENT) {
 		emb_logf(EMB_LOG_ERR, "embargo unload", "nothing loaded at %s", o.pin_dir);

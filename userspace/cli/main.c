@@ -1,38 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* main.c - `embargo COMMAND ...`: dispatch and nothing more. */
+/* main.c - `embargo COMMAND ...`: dispatch and nothing more. Each command
+ * answers its own --help (cmdhelp.c: what it parses is what it lists). */
 #include <stdio.h>
 #include <string.h>
 
+#include "cmdhelp.h"
 #include "cmds.h"
+#include "embargo_abi.h"
 #include "libbpf_log.h"
-#include "log.h"
 #include "log.h"
 
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "the agent: load policy, index files, enforce, log" },
-	{ "status", cmd_status, "what is enforcing: backend, pins, policies, map fill, counters" },
-	{ "unload", cmd_unload, "detach and remove every pin: enforcement stops" },
-	{ "log", cmd_log, "read the event log (-f follows, --json as written)" },
-	{ "check", cmd_check, "validate policy files" },
-	{ "test", cmd_test, "what the policy would decide for --exec PATH or --connect ADDR" },
-	{ "sign", cmd_sign, "sign policy files: FILE.sig (Ed25519) with --key KEY" },
-	{ "keygen", cmd_keygen, "new policy-signing key pair: PREFIX.key, PREFIX.pub" },
-	{ "scan", cmd_scan, "offline sweep: report files whose sha256 a policy bans" },
-	{ "ban", cmd_ban, "ban a sha256 now (local policy file, reload; --kill running copies)" },
-	{ "unban", cmd_unban, "remove a local ban" },
-	{ "contain", cmd_contain, "cut the network but loopback and --allow CIDR[:PORTS] (incident response)" },
-	{ "release", cmd_release, "end containment" },
+	{ "run", cmd_run },         { "status", cmd_status }, { "unload", cmd_unload },
+	{ "log", cmd_log },         { "check", cmd_check },   { "test", cmd_test },
+	{ "sign", cmd_sign },       { "keygen", cmd_keygen }, { "scan", cmd_scan },
+	{ "ban", cmd_ban },         { "unban", cmd_unban },   { "contain", cmd_contain },
+	{ "release", cmd_release },
 };
 
 static int usage(FILE *f)
 {
-	fputs("usage: embargo COMMAND [options]\n", f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	size_t n;
+	const struct emb_cmd_help *h = emb_cmd_helps(&n);
+
+	fputs("usage: embargo COMMAND [options]   (embargo COMMAND --help: its options)\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-10s %s\n", h[i].name, h[i].summary);
+	fputs("  --version  the version and the BPF ABI version\n", f);
 	return f == stderr ? 2 : 0;
 }
 
@@ -44,19 +41,13 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		/* `embargo CMD --help` for every command; sign and keygen print
-		 * their own, longer usage. */
-		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) &&
-		    strcmp(argv[1], "sign") && strcmp(argv[1], "keygen")) {
-			printf("embargo %s: %s\nsee embargo(8) for its options\n", commands[i].name,
-			       commands[i].help);
-			return 0;
-		}
-		return commands[i].fn(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("embargo %s (BPF ABI %d)\n", EMBARGO_VERSION, EMBARGO_ABI_VERSION);
+		return 0;
 	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
 	emb_err("unknown command '%s'", argv[1]);
 	return usage(stderr);
 }

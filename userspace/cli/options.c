@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "options.h"
 
+#include "cmdhelp.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,25 +27,61 @@ enum {
 	OPT_METRICS,
 };
 
-static const struct option all_opts[] = {
-	{ "host", required_argument, NULL, OPT_HOST },
-	{ "classification", required_argument, NULL, OPT_CLASSIFICATION },
-	{ "policy", required_argument, NULL, OPT_POLICY },
-	{ "policy-dir", required_argument, NULL, OPT_POLICY_DIR },
-	{ "keys-dir", required_argument, NULL, OPT_KEYS_DIR },
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
-	{ "socket", required_argument, NULL, OPT_SOCKET },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "scan", required_argument, NULL, OPT_SCAN },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "exec", required_argument, NULL, OPT_EXEC },
-	{ "connect", required_argument, NULL, OPT_CONNECT },
-	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ NULL, 0, NULL, 0 },
+
+/* Every shared option: the parser's table and what --help says of it. */
+static const struct opt_def {
+	const char *name;
+	const char *arg; /* NULL: a flag */
+	int val;
+	const char *help;
+} defs[] = {
+	{ "host", "FILE", OPT_HOST, "host tag (default " EMB_DEFAULT_HOST "; a given FILE must exist)" },
+	{ "classification", "LEVEL", OPT_CLASSIFICATION,
+	  "the host's level, overriding the host tag (scheme from the policies)" },
+	{ "policy", "FILE", OPT_POLICY, "a policy file; repeatable (then no default policy dir)" },
+	{ "policy-dir", "DIR", OPT_POLICY_DIR, "every *.yaml of DIR (default " EMB_DEFAULT_POLICY_DIR ")" },
+	{ "keys-dir", "DIR", OPT_KEYS_DIR, "trusted policy keys *.pub (default " EMB_DEFAULT_KEYS_DIR ")" },
+	{ "state-dir", "DIR", OPT_STATE_DIR, "hash cache and agent state (default " EMB_DEFAULT_STATE_DIR ")" },
+	{ "log", "FILE", OPT_LOG, "event log, JSON lines (default " EMB_DEFAULT_LOG "; - is stdout)" },
+	{ "pin-dir", "DIR", OPT_PIN_DIR, "BPF pins (default " EMB_DEFAULT_PIN_DIR ")" },
+	{ "socket", "PATH", OPT_SOCKET, "control socket (default " EMB_DEFAULT_SOCKET ")" },
+	{ "cgroup", "PATH", OPT_CGROUP, "cgroup v2 directory the network programs attach to (default the root)" },
+	{ "backend", "auto|lsm|classic", OPT_BACKEND, "enforcement backend (default auto: lsm when usable)" },
+	{ "scan", "PATH", OPT_SCAN, "add PATH to the host's scan roots; repeatable" },
+	{ "json", NULL, OPT_JSON, "JSON output" },
+	{ "exec", "PATH", OPT_EXEC, "decide an exec of PATH" },
+	{ "connect", "ADDR[:PORT][/tcp|udp]", OPT_CONNECT, "decide a connect to ADDR ([v6addr]:port)" },
+	{ "metrics", "FILE", OPT_METRICS, "write the counters to FILE, Prometheus text format" },
 };
+
+#define N_DEFS (sizeof(defs) / sizeof(defs[0]))
+
+int emb_opts_describe(const char *name, const char **arg, const char **help)
+{
+	for (size_t i = 0; i < N_DEFS; i++) {
+		if (strcmp(defs[i].name, name) == 0) {
+			*arg = defs[i].arg;
+			*help = defs[i].help;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* getopt's table from defs, plus --help. */
+static const struct option *long_opts(void)
+{
+	static struct option v[N_DEFS + 2];
+
+	if (v[0].name)
+		return v;
+	for (size_t i = 0; i < N_DEFS; i++)
+		v[i] = (struct option){ defs[i].name, defs[i].arg ? required_argument : no_argument,
+					NULL, defs[i].val };
+	v[N_DEFS] = (struct option){ "help", no_argument, NULL, 'h' };
+	return v;
+}
+
 
 /* Whole-word membership in a comma list: "policy" must not match "policy-dir". */
 static int allowed_has(const char *allowed, const char *name)
@@ -59,6 +97,15 @@ static int allowed_has(const char *allowed, const char *name)
 		p = end ? end + 1 : NULL;
 	}
 	return 0;
+}
+
+/* tok is "--name" or "--name=...". */
+static int exact_name(const char *tok, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(tok, "--", 2) == 0 && strncmp(tok + 2, name, len) == 0 &&
+	       (tok[2 + len] == '\0' || tok[2 + len] == '=');
 }
 
 /* Exact names only: an unknown backend is an error, never a default. */
@@ -113,29 +160,43 @@ static int apply(struct emb_opts *o, int c, const char *arg)
 	return 0;
 }
 
-int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowed)
+int emb_opts_parse(struct emb_opts *o, int argc, char **argv)
 {
-	int c, idx, err;
+	const struct emb_cmd_help *h = emb_cmd_help_find(argv[0]);
+	const struct option *opts = long_opts();
+	int c, idx, err, help = 0, at = 1;
 
 	set_defaults(o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", all_opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", opts, &idx)) != -1) {
+		const char *tok = argv[at];
+
+		at = optind;
+		if (c == 'h') {
+			help = 1;
+			continue;
+		}
+		/* getopt_long takes "--key" for "--keys-dir": exact names only. */
+		if (c != '?' && c != ':' && !exact_name(tok, opts[idx].name)) {
+			fprintf(stderr, "embargo %s: unknown option '%s'\n", argv[0], tok);
+			goto fail;
+		}
 		if (c == '?' || c == ':') {
 			fprintf(stderr, "embargo %s: %s option '%s'\n", argv[0],
 				c == ':' ? "missing argument to" : "unknown",
 				optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1]);
 			goto fail;
 		}
-		if (!allowed_has(allowed, all_opts[idx].name)) {
+		if (!h || !allowed_has(h->shared, opts[idx].name)) {
 			fprintf(stderr, "embargo %s: option '--%s' does not apply here\n", argv[0],
-				all_opts[idx].name);
+				opts[idx].name);
 			goto fail;
 		}
 		err = apply(o, c, optarg);
 		if (err == -2)
 			fprintf(stderr, "embargo %s: invalid value '%s' for '--%s'\n", argv[0],
-				optarg, all_opts[idx].name);
+				optarg, opts[idx].name);
 		else if (err)
 			fprintf(stderr, "embargo %s: out of memory\n", argv[0]);
 		if (err)
@@ -143,7 +204,14 @@ int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowe
 	}
 	o->args = argv + optind;
 	o->n_args = argc - optind;
-	return 0;
+	if (!help)
+		return 0;
+	/* Help after the options were checked: `CMD --x --help` says whether
+	 * CMD takes --x, and does nothing else. */
+	if (h)
+		emb_cmd_help_print(stdout, h);
+	emb_opts_free(o);
+	return 1;
 fail:
 	emb_opts_free(o);
 	return -1;

@@ -34,11 +34,15 @@ struct emb_opts {
 };
 
 /*
- * Parse argv (argv[0] is the subcommand name). allowed is a string of the
- * long option names this subcommand takes, e.g. "host,classification,policy".
- * Prints "embargo SUB: ..." and returns -1 on a bad or disallowed option.
+ * Parse argv (argv[0] is the subcommand name): the shared options the
+ * subcommand's row of cmdhelp.c names, and -h/--help. Returns 0, 1 when
+ * --help printed the subcommand's help to stdout (exit 0; o holds
+ * nothing), or -1 after printing "embargo SUB: ..." for a bad or
+ * disallowed option.
  */
-int emb_opts_parse(struct emb_opts *o, int argc, char **argv, const char *allowed);
+int emb_opts_parse(struct emb_opts *o, int argc, char **argv);
+/* Metavar (NULL for a flag) and help of shared option NAME; -1 if none. */
+int emb_opts_describe(const char *name, const char **arg, const char **help);
 void emb_opts_free(struct emb_opts *o);
 
 /* The policy dir to read: --policy-dir, else the default when no --policy. */
