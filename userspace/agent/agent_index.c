@@ -430,31 +430,82 @@ static int on_written(void *ctx, int fd, const char *name)
 	return 0;
 }
 
-/* fd is the file of event e when it is that very inode. */
-static int is_target(int fd, const struct emb_event *e)
+/* st is a regular file and the very inode of event e. */
+static int is_target(const struct stat *st, const struct emb_event *e)
 {
-	struct stat st;
-
-	return fd >= 0 && !fstat(fd, &st) && emb_kdev(st.st_dev) == e->exec.dev &&
-	       st.st_ino == e->exec.ino;
+	return S_ISREG(st->st_mode) && emb_kdev(st->st_dev) == e->exec.dev &&
+	       st->st_ino == e->exec.ino;
 }
 
-static int try_open(const char *path, const struct emb_event *e)
+/*
+ * Open the regular file behind an O_PATH fd for reading. An O_PATH open
+ * never reaches a driver's open (no controlling tty taken, no watchdog
+ * armed), so a path chosen by the requesting user is only ever opened for
+ * real after fstat showed it is the event's regular file. O_NOCTTY anyway.
+ */
+static int reopen_checked(int pfd, const struct emb_event *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	char self[64];
+	struct stat st;
+	int fd = -1;
 
-	if (is_target(fd, e))
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	if (pfd < 0)
+		return -1;
+	if (!fstat(pfd, &st) && is_target(&st, e)) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+		fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	}
+	close(pfd);
+	return fd;
+}
+
+/* A /proc magic link (exe, map_files/X): followed, but only as O_PATH. */
+static int try_open_proc(const char *path, const struct emb_event *e)
+{
+	return reopen_checked(open(path, O_PATH | O_CLOEXEC), e);
+}
+
+/* The path the kernel named (the user's argument to execve): no symlink
+ * followed in the last component; the proc routes cover the rest. */
+static int try_open_named(const char *path, const struct emb_event *e)
+{
+	return reopen_checked(open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC), e);
+}
+
+/* Entries of /proc/PID/fd looked at before giving up: the walk is bounded
+ * (a task can hold a million fds). */
+#define FD_WALK_MAX 65536
+
+/*
+ * The task's own open file, by fd number: stat through the magic link
+ * first (no open), then pidfd_getfd() the task's very struct file, so
+ * nothing is opened anew (a tty cannot become ours, a FUSE mount without
+ * allow_other still reads). Falls back to an O_PATH reopen.
+ */
+static int try_task_fd(int pidfd, const char *path, int num, const struct emb_event *e)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) || !is_target(&st, e))
+		return -1;
+	if (pidfd >= 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+		if (fd >= 0 && !fstat(fd, &st) && is_target(&st, e))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return try_open_proc(path, e);
 }
 
 /* Every entry of /proc/PID/<sub> (fd, map_files) until one is the file. */
-static int search_proc_dir(const struct emb_event *e, const char *sub)
+static int search_proc_dir(const struct emb_event *e, int pidfd, const char *sub)
 {
+	int is_fd = !strcmp(sub, "fd");
 	char dir[64], path[320];
 	struct dirent *de;
+	unsigned int seen = 0;
 	DIR *d;
 	int fd = -1;
 
@@ -462,11 +513,18 @@ static int search_proc_dir(const struct emb_event *e, const char *sub)
 	d = opendir(dir);
 	if (!d)
 		return -1;
-	while (fd < 0 && (de = readdir(d))) {
+	while (fd < 0 && seen++ < FD_WALK_MAX && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		fd = try_open(path, e);
+		if (is_fd) {
+			fd = try_task_fd(pidfd, path, atoi(de->d_name), e);
+		} else {
+			struct stat st;
+
+			if (!stat(path, &st) && is_target(&st, e))
+				fd = try_open_proc(path, e);
+		}
 	}
 	closedir(d);
 	return fd;
@@ -475,28 +533,28 @@ static int search_proc_dir(const struct emb_event *e, const char *sub)
 /*
  * Open the file of an unverified event, checking it is that inode: through
  * the process first (works for memfd, O_TMPFILE, deleted and fexecve'd
- * files), then by the kernel's path.
+ * files), then by the kernel's path. pidfd: the task, or -1.
  */
-static int open_event_file(const struct emb_event *e)
+static int open_event_file(const struct emb_event *e, int pidfd)
 {
 	char path[96];
 	int fd = -1;
 
 	if (e->exec.origin == EMB_EV_EXEC) {
 		snprintf(path, sizeof(path), "/proc/%u/exe", e->pid);
-		fd = try_open(path, e);
+		fd = try_open_proc(path, e);
 	}
 	if (fd < 0 && e->exec.vm_start) {
 		snprintf(path, sizeof(path), "/proc/%u/map_files/%llx-%llx", e->pid,
 			 (unsigned long long)e->exec.vm_start, (unsigned long long)e->exec.vm_end);
-		fd = try_open(path, e);
+		fd = try_open_proc(path, e);
 	}
 	if (fd < 0)
-		fd = search_proc_dir(e, "fd");
+		fd = search_proc_dir(e, pidfd, "fd");
 	if (fd < 0)
-		fd = search_proc_dir(e, "map_files");
+		fd = search_proc_dir(e, pidfd, "map_files");
 	if (fd < 0 && e->exec.path[0] == '/')
-		fd = try_open(e->exec.path, e);
+		fd = try_open_named(e->exec.path, e);
 	return fd;
 }
 
@@ -546,12 +604,11 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*e) || e->type != EMB_EV_UNVERIFIED)
 		return 0;
-	if (e->action != EMB_ACT_DENY)
-		pidfd = pidfd_open_((pid_t)e->pid);
+	pidfd = pidfd_open_((pid_t)e->pid);
 	pthread_mutex_lock(&x->lock);
 	agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
 	pthread_mutex_unlock(&x->lock);
-	fd = open_event_file(e);
+	fd = open_event_file(e, pidfd);
 	if (fd < 0) {
 		/* Nothing to hash (it is gone): it stays unverified. */
 		emb_err("index: cannot open unverified %s (pid %u)",
@@ -564,7 +621,7 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	}
 	if (v.action == EMB_ACT_NONE)
 		goto out;
-	if (v.action == EMB_ACT_DENY && pidfd >= 0)
+	if (v.action == EMB_ACT_DENY && e->action != EMB_ACT_DENY && pidfd >= 0)
 		killed = pidfd_kill(pidfd) == 0;
 	if (e->action != EMB_ACT_DENY)
 		log_verdict(x, e, &r, &v, killed);

@@ -187,14 +187,14 @@ static int open_object(struct emb_fswatch *w, const struct fanotify_event_info_f
 		return -1;
 	if (fid)
 		return open_by_handle_at(m->fd, (struct file_handle *)fid->handle,
-					 O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+					 O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (!name || !name[0])
 		return -1;
 	dfd = open_by_handle_at(m->fd, (struct file_handle *)dfid->handle,
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	close(dfd);
 	return fd;
 }

@@ -310,8 +310,9 @@ static int open_file(const char *path)
 	/*
 	 * O_NONBLOCK: if the path was swapped for a FIFO since the walk saw
 	 * it, open must not hang; it changes nothing for regular files.
+	 * O_NOCTTY: nor may a tty swapped in become the agent's.
 	 */
-	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 	int fd = open(path, flags | O_NOATIME);
 
 	/* O_NOATIME needs ownership or CAP_FOWNER; the atime is not worth failing for. */

@@ -85,7 +85,7 @@ static int look_at(struct walk *w, const char *root, pid_t pid, struct emb_proc_
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT || errno == ESRCH ? 0 : -1; /* kernel thread, or gone */
 	w->st->procs++;
