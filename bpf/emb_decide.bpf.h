@@ -233,23 +233,41 @@ static __always_inline void emb_decide_inode_probed(struct inode *inode,
 	emb_lookup_verdict(st);
 }
 
+/* The current task runs the agent's own executable as real uid 0. */
+static __always_inline int emb_is_agent_image(const struct emb_config *cfg)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct inode *exe;
+
+	if ((__u32)bpf_get_current_uid_gid() != 0 || !cfg->agent_exe_ino)
+		return 0;
+	exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+	return exe && BPF_CORE_READ(exe, i_ino) == cfg->agent_exe_ino &&
+	       BPF_CORE_READ(exe, i_sb, s_dev) == cfg->agent_exe_dev;
+}
+
 /*
  * What to do with an unverified file for the current task: EMB_UNV_OFF (not
  * ours to judge), ALLOW or DENY. The agent itself is never denied (it must
- * be able to start and hash; its tgid is in the config). A dead agent (stale
- * heartbeat) turns deny into allow: fail-open for unknown files only, since
- * nobody could ever hash them and the host would stop booting its own
- * updated tools; known-banned inodes stay denied.
+ * be able to start and hash): its tgid while its heartbeat is fresh (a dead
+ * agent's pid can be reused), and root running the agent's executable (a
+ * restart under pins that hold deny). A stale heartbeat (agent down or
+ * stalled) leaves deny in force: fail-closed, nothing unknown runs on an
+ * enforcing host while nobody can hash it; a host that sets
+ * `unverified_when_down: allow` gets allow for unknown files instead
+ * (known-banned inodes stay denied either way).
  */
 static __always_inline __u32 emb_unverified_mode(void)
 {
 	__u32 zero = 0;
 	struct emb_config *cfg = bpf_map_lookup_elem(&emb_config, &zero);
 	__u32 mode;
+	int stale;
 
 	if (!cfg || cfg->unverified == EMB_UNV_OFF)
 		return EMB_UNV_OFF;
-	if ((bpf_get_current_pid_tgid() >> 32) == cfg->agent_tgid)
+	stale = bpf_ktime_get_ns() - cfg->heartbeat_ns > EMB_HEARTBEAT_STALE_NS;
+	if (!stale && (bpf_get_current_pid_tgid() >> 32) == cfg->agent_tgid)
 		return EMB_UNV_OFF;
 	/* Out of scope: another instance's (or nobody's) business. A scope
 	 * map that cannot answer (<0: empty slot) is out of scope: fail-open
@@ -257,8 +275,10 @@ static __always_inline __u32 emb_unverified_mode(void)
 	 * of the host under this instance's `unverified: deny`. */
 	if (bpf_current_task_under_cgroup(&emb_scope, 0) != 1)
 		return EMB_UNV_OFF;
+	if (emb_is_agent_image(cfg))
+		return EMB_UNV_OFF;
 	mode = cfg->unverified;
-	if (mode == EMB_UNV_DENY && bpf_ktime_get_ns() - cfg->heartbeat_ns > EMB_HEARTBEAT_STALE_NS)
+	if (mode == EMB_UNV_DENY && stale && (cfg->flags & EMB_CFG_DOWN_ALLOW))
 		mode = EMB_UNV_ALLOW;
 	return mode;
 }

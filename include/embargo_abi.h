@@ -73,14 +73,25 @@ enum emb_unverified_mode {
 
 /*
  * emb_config[0], written by the agent. heartbeat_ns (bpf_ktime_get_ns clock,
- * CLOCK_MONOTONIC) is refreshed every second; when it is older than
- * EMB_HEARTBEAT_STALE_NS nobody can hash, so unverified deny acts as allow
- * (known-banned inodes stay denied). agent_tgid is never unverified-denied.
+ * CLOCK_MONOTONIC) is refreshed while the agent makes progress (serving
+ * hash requests, scanning); older than EMB_HEARTBEAT_STALE_NS, the agent is
+ * down or stalled. Unverified deny then HOLDS (nothing unknown runs until an
+ * agent hashes it) unless flags has EMB_CFG_DOWN_ALLOW (host.yaml
+ * `unverified_when_down: allow`). Never unverified-denied: agent_tgid while
+ * its heartbeat is fresh, and a task of real uid 0 whose executable is the
+ * agent's own (agent_exe_dev/ino, the kernel's s_dev encoding), so a
+ * restarted agent can start under held pins.
  */
+#define EMB_CFG_DOWN_ALLOW (1u << 0)
+
 struct emb_config {
 	__u32 unverified; /* enum emb_unverified_mode */
 	__u32 agent_tgid;
 	__u64 heartbeat_ns;
+	__u64 agent_exe_dev;
+	__u64 agent_exe_ino;
+	__u32 flags; /* EMB_CFG_* */
+	__u32 pad;
 };
 
 #define EMB_HEARTBEAT_STALE_NS (5ULL * 1000 * 1000 * 1000)

@@ -58,6 +58,7 @@ static const char *missing_path(void)
 static void expect_defaults(const struct emb_host *h)
 {
 	assert_int_equal(h->unverified, EMB_UNVERIFIED_ALLOW);
+	assert_int_equal(h->unverified_down_allow, 0); /* hold */
 	assert_int_equal(h->n_scan_roots, 1);
 	assert_string_equal(h->scan_roots[0], "/");
 	assert_int_equal(h->n_exclude, 4);
@@ -112,6 +113,7 @@ static void test_full_host(void **state)
 	static const char yaml[] = "scheme: uk-gsc\n"
 				   "classification: SECRET\n"
 				   "unverified: deny\n"
+				   "unverified_when_down: allow\n"
 				   "scan:\n"
 				   "  roots: [/opt, /usr]\n"
 				   "  exclude: [/usr/share]\n";
@@ -124,6 +126,7 @@ static void test_full_host(void **state)
 	assert_string_equal(h.scheme, "uk-gsc");
 	assert_int_equal(h.level, 1);
 	assert_int_equal(h.unverified, EMB_UNVERIFIED_DENY);
+	assert_int_equal(h.unverified_down_allow, 1);
 	assert_int_equal(h.n_scan_roots, 2);
 	assert_string_equal(h.scan_roots[0], "/opt");
 	assert_string_equal(h.scan_roots[1], "/usr");
@@ -293,6 +296,8 @@ static const struct bad_host bad_hosts[] = {
 	{ "classification: [SECRET]\n", "1:17: 'classification' must be a scalar" },
 	{ "unverified: maybe\n", "1:13: unknown value 'maybe' for 'unverified' (expected allow or deny)" },
 	{ "unverified: DENY\n", "1:13: unknown value 'DENY' for 'unverified' (expected allow or deny)" },
+	{ "unverified_when_down: deny\n",
+	  "1:23: unknown value 'deny' for 'unverified_when_down' (expected hold or allow)" },
 	/* custom schemes */
 	{ "schemes: [acme]\n", "1:10: 'schemes' must be a mapping" },
 	{ "schemes:\n  Acme: [A]\n", "2:3: invalid scheme name 'Acme': use 1 to 64 characters of [a-z0-9._-]" },

@@ -44,6 +44,7 @@
 #include "index_db.h"
 #include "namelist.h"
 #include "log.h"
+#include "prockill.h"
 
 #define HEARTBEAT_MS 1000
 #define PUT_BATCH 4096
@@ -63,6 +64,9 @@ struct agent_index {
 	struct emb_fswatch fw;
 	int complete;      /* a full index build finished once */
 	int deferred_said; /* "deny acts as allow" was logged */
+	int bound_said;    /* "... deny in force from now" was logged */
+	uint64_t started_ns; /* CLOCK_MONOTONIC at start: the first build's bound */
+	uint64_t beat_ns;  /* last heartbeat written */
 	struct emb_config cfg;
 	uint64_t on_demand; /* files hashed on request or write */
 	struct batch *pending; /* a first build's clean verdicts not yet in the kernel */
@@ -107,10 +111,26 @@ static struct emb_inode_val inode_val(const struct agent *a, const struct emb_id
 	return out;
 }
 
+/*
+ * How long a first index build may let `unverified: deny` act as allow.
+ * The one exception to "deny holds" (SPEC §5): a host indexing for the
+ * first time must still boot its own tools, but not for ever: past this
+ * the build goes on under deny (unhashed files are hashed on request).
+ */
+#define FIRST_BUILD_ALLOW_NS (10ULL * 60 * 1000000000ULL)
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 /* The mode the kernel applies: none without file rules (hashes or path
  * globs); deny only when such a rule denies here, and (fail-open until the
  * host's first full index, or it could not boot its own tools) only once
- * an index build completed. */
+ * an index build completed or the first one ran past its bound. */
 static uint32_t wanted_mode(struct agent_index *x)
 {
 	const struct emb_compiled *c = &x->a->pol.compiled;
@@ -124,21 +144,27 @@ static uint32_t wanted_mode(struct agent_index *x)
 		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
 	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !deny_rule)
 		return EMB_UNV_ALLOW;
-	if (!x->complete) {
+	if (!x->complete && mono_ns() - x->started_ns < FIRST_BUILD_ALLOW_NS) {
 		if (!x->deferred_said++)
-			emb_warn("index: unverified: deny acts as allow until the "
-					"first full index build completes");
+			emb_warn("index: unverified: deny acts as allow until the first full index "
+				 "build completes (at most %llu s)", FIRST_BUILD_ALLOW_NS / 1000000000ULL);
 		return EMB_UNV_ALLOW;
 	}
+	if (!x->complete && x->deferred_said && !x->bound_said++)
+		emb_warn("index: first index build still running after %llu s: unverified: deny "
+			 "in force from now", FIRST_BUILD_ALLOW_NS / 1000000000ULL);
 	return EMB_UNV_DENY;
 }
 
-static uint64_t mono_ns(void)
+/* The agent's own executable, as the kernel keys it (see emb_config). */
+static void own_exe(struct emb_config *c)
 {
-	struct timespec ts;
+	struct stat st;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (stat("/proc/self/exe", &st))
+		return;
+	c->agent_exe_dev = emb_kdev(st.st_dev);
+	c->agent_exe_ino = st.st_ino;
 }
 
 /* Caller holds x->lock. */
@@ -147,7 +173,34 @@ static int write_config(struct agent_index *x)
 	x->cfg.unverified = wanted_mode(x);
 	x->cfg.agent_tgid = (uint32_t)getpid();
 	x->cfg.heartbeat_ns = mono_ns();
+	x->cfg.flags = x->a->pol.host.unverified_down_allow ? EMB_CFG_DOWN_ALLOW : 0;
+	own_exe(&x->cfg);
+	x->beat_ns = x->cfg.heartbeat_ns;
 	return emb_loader_set_config(x->a->loader, &x->cfg);
+}
+
+/*
+ * The heartbeat: "the agent is making progress". Written by whoever
+ * advances (the service loop between requests, a scan between files), at
+ * most once a second. Caller holds x->lock. A failed write is reported:
+ * the kernel then sees a stalled agent (deny holds; fail-closed).
+ */
+static void beat_locked(struct agent_index *x)
+{
+	uint64_t now = mono_ns();
+
+	if (now - x->beat_ns < HEARTBEAT_MS * 1000000ULL)
+		return;
+	/* A first build that ran past its bound turns deny on here. */
+	if (!x->complete && x->cfg.unverified == EMB_UNV_ALLOW && wanted_mode(x) == EMB_UNV_DENY) {
+		if (write_config(x))
+			emb_warn("index: writing the config failed");
+		return;
+	}
+	x->cfg.heartbeat_ns = now;
+	x->beat_ns = now;
+	if (emb_loader_set_config(x->a->loader, &x->cfg))
+		emb_warn("index: heartbeat not written");
 }
 
 /* Verdicts written to the kernel PUT_BATCH at a time, one syscall each. */
@@ -164,6 +217,7 @@ static int batch_flush(struct batch *b)
 	if (b->n && !b->err)
 		b->err = emb_loader_put_inodes(b->x->a->loader, b->k, b->v, b->n);
 	b->n = 0;
+	beat_locked(b->x); /* callers hold x->lock */
 	return b->err;
 }
 
@@ -259,6 +313,7 @@ static int on_reuse(void *ctx, const char *path, const struct stat *st)
 	}
 	if (r)
 		emb_idx_seen(e, &x->db);
+	beat_locked(x);
 	pthread_mutex_unlock(&x->lock);
 	return r;
 }
@@ -274,6 +329,7 @@ static int on_hashed(void *ctx, const struct emb_file_hash *fh)
 	memcpy(r.sha256, fh->sha256, sizeof(r.sha256));
 	pthread_mutex_lock(&x->lock);
 	err = record(x, fh->kdev, fh->ino, &r, fh->path, NULL);
+	beat_locked(x);
 	pthread_mutex_unlock(&x->lock);
 	/* Fail-closed: stop rather than carry on with a verdict missing. */
 	return err ? -EIO : 0;
@@ -563,9 +619,21 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static int pidfd_kill(int pidfd)
+/*
+ * A banned image was let run (unverified: allow): kill every task running
+ * it, the requester and whatever it forked, each checked through a pidfd
+ * (never a stale pid). Returns 1 when at least one was killed and none
+ * that matched was left alive.
+ */
+static int kill_image(const struct emb_event *e)
 {
-	return (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	size_t left, n = emb_proc_kill_image("/proc", e->exec.dev, e->exec.ino,
+					     e->exec.origin == EMB_EV_MMAP, &left);
+
+	if (left)
+		emb_warn("index: %zu tasks running banned %s could not be killed", left,
+			 e->exec.path);
+	return n > 0 && !left;
 }
 
 static void log_verdict(struct agent_index *x, const struct emb_event *e,
@@ -589,9 +657,10 @@ static void log_verdict(struct agent_index *x, const struct emb_event *e,
 
 /*
  * An unverified exec or mmap. Hash it now; if it was let run (allow) and is
- * banned, kill it. The pidfd is taken first so the kill cannot hit a reused
- * pid. Fail-closed under allow: a banned file that cannot be killed is
- * logged as a deny line without "kill" so the log shows it ran.
+ * banned, kill every task running it (kill_image). The requester's pidfd,
+ * taken first, lets the fd walk read its very files (pidfd_getfd). Under
+ * allow, a banned file whose tasks cannot all be killed is logged as a deny
+ * line without "kill" so the log shows it ran.
  */
 static int on_hashreq(void *ctx, void *data, size_t len)
 {
@@ -621,8 +690,8 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	}
 	if (v.action == EMB_ACT_NONE)
 		goto out;
-	if (v.action == EMB_ACT_DENY && e->action != EMB_ACT_DENY && pidfd >= 0)
-		killed = pidfd_kill(pidfd) == 0;
+	if (v.action == EMB_ACT_DENY && e->action != EMB_ACT_DENY)
+		killed = kill_image(e);
 	if (e->action != EMB_ACT_DENY)
 		log_verdict(x, e, &r, &v, killed);
 out:
@@ -645,9 +714,7 @@ static int epoll_add(int ep, int fd)
 static void heartbeat(struct agent_index *x)
 {
 	pthread_mutex_lock(&x->lock);
-	x->cfg.heartbeat_ns = mono_ns();
-	if (emb_loader_set_config(x->a->loader, &x->cfg))
-		emb_warn("index: heartbeat not written");
+	beat_locked(x);
 	pthread_mutex_unlock(&x->lock);
 }
 
@@ -655,7 +722,6 @@ static void *svc_main(void *arg)
 {
 	struct agent_index *x = arg;
 	struct epoll_event evs[4];
-	uint64_t last = 0;
 	int ep = epoll_create1(EPOLL_CLOEXEC), stop = 0;
 
 	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(x->rb)) || epoll_add(ep, x->fw.fd) ||
@@ -675,10 +741,7 @@ static void *svc_main(void *arg)
 		if (emb_idx_flush(&x->db))
 			emb_err("index: persisting changes failed");
 		pthread_mutex_unlock(&x->lock);
-		if (mono_ns() - last >= HEARTBEAT_MS * 1000000ULL) {
-			heartbeat(x);
-			last = mono_ns();
-		}
+		heartbeat(x);
 	}
 out:
 	if (ep >= 0)
@@ -727,6 +790,7 @@ static struct agent_index *index_new(struct agent *a)
 	if (!x)
 		return NULL;
 	x->a = a;
+	x->started_ns = mono_ns();
 	x->stop_fd = -1;
 	x->fw.fd = -1;
 	pthread_mutex_init(&x->lock, NULL);
@@ -848,10 +912,11 @@ void agent_index_stop(struct agent *a)
 		else
 			pthread_join(x->svc, NULL);
 	}
-	/* A clean stop: nobody will hash from now on, so unverified deny
-	 * becomes allow at once (fail-open for unknown files only; known
-	 * banned inodes stay denied by the pinned maps). */
+	/* A clean stop: nobody will hash from now on. Unverified deny holds
+	 * (fail-closed) unless the host chose `unverified_when_down: allow`;
+	 * our pid is no longer exempt (it will be reused). */
 	x->cfg.heartbeat_ns = 0;
+	x->cfg.agent_tgid = 0;
 	if (emb_loader_set_config(a->loader, &x->cfg))
 		emb_err("index: clearing the heartbeat failed");
 	pthread_mutex_lock(&x->lock);

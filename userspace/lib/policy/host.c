@@ -24,12 +24,14 @@ static const char *const default_exclude[] = { "/proc", "/sys", "/dev", "/run" }
 /* Searched in this order for a level named without a scheme. */
 static const char *const search_order[] = { "uk-gsc", "us", "nato" };
 
-enum { H_SCHEME, H_CLASSIFICATION, H_UNVERIFIED, H_SCAN, H_SCHEMES, H_REQUIRE_SIGNED, H_NKEYS };
+enum { H_SCHEME, H_CLASSIFICATION, H_UNVERIFIED, H_UNVERIFIED_DOWN, H_SCAN, H_SCHEMES,
+       H_REQUIRE_SIGNED, H_NKEYS };
 
 static const char *const host_keys[H_NKEYS] = {
 	[H_SCHEME] = "scheme",
 	[H_CLASSIFICATION] = "classification",
 	[H_UNVERIFIED] = "unverified",
+	[H_UNVERIFIED_DOWN] = "unverified_when_down",
 	[H_SCAN] = "scan",
 	[H_SCHEMES] = "schemes",
 	[H_REQUIRE_SIGNED] = "require_signed",
@@ -276,6 +278,23 @@ static void parse_unverified(struct emb_ydoc *y, struct emb_ynode *n, struct emb
 			     emb_ydoc_q(y, s));
 }
 
+/* unverified_when_down: hold (default) | allow. */
+static void parse_unverified_down(struct emb_ydoc *y, struct emb_ynode *n, struct emb_host *h)
+{
+	const char *s = emb_ydoc_str(y, n, "unverified_when_down");
+
+	if (!s)
+		return;
+	if (!strcmp(s, "hold"))
+		h->unverified_down_allow = 0;
+	else if (!strcmp(s, "allow"))
+		h->unverified_down_allow = 1;
+	else
+		emb_ydoc_err(y, n,
+			     "unknown value '%s' for 'unverified_when_down' (expected hold or allow)",
+			     emb_ydoc_q(y, s));
+}
+
 /* require_signed: true | false. Only these two words: no YAML 1.1 "yes"/"on"
  * guessing for a security switch. */
 static void parse_require_signed(struct emb_ydoc *y, struct emb_ynode *n, struct emb_host *h)
@@ -342,6 +361,8 @@ static void parse_host(struct emb_ydoc *y, struct emb_ynode *root, struct emb_ho
 	parse_level(y, vals, h);
 	if (vals[H_UNVERIFIED])
 		parse_unverified(y, vals[H_UNVERIFIED], h);
+	if (vals[H_UNVERIFIED_DOWN])
+		parse_unverified_down(y, vals[H_UNVERIFIED_DOWN], h);
 	if (vals[H_REQUIRE_SIGNED])
 		parse_require_signed(y, vals[H_REQUIRE_SIGNED], h);
 	if (vals[H_SCAN])

@@ -72,6 +72,7 @@ struct emb_host {
 	char *scheme; /* canonical scheme name; NULL when unmarked */
 	int level;    /* level index in the scheme; EMB_LEVEL_UNMARKED when none */
 	enum emb_unverified unverified;
+	int unverified_down_allow; /* unverified_when_down: allow (default hold) */
 	int require_signed; /* every policy needs a valid FILE.sig from the keys dir */
 	char **scan_roots; /* NULL-free array */
 	size_t n_scan_roots;

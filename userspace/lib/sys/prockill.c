@@ -167,3 +167,84 @@ int emb_proc_kill(const char *proc_root, const struct emb_proc_match *m)
 	close(pidfd);
 	return err;
 }
+
+/* PROC/PID/maps has a mapping of (kdev, ino). */
+static int maps_have(const char *root, pid_t pid, uint64_t kdev, uint64_t ino)
+{
+	char path[PATH_MAX], line[4096];
+	unsigned int maj, min;
+	unsigned long long i;
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%d/maps", root, (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &i) == 3 && i == ino &&
+		    (((uint64_t)maj << 20) | min) == kdev)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/* pid runs the image now: its exe (stat through the link, nothing opened)
+ * or, with mapped, one of its mappings. */
+static int runs_image(const char *root, pid_t pid, uint64_t kdev, uint64_t ino, int mapped)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
+	if (!stat(path, &sb) && emb_kdev(sb.st_dev) == kdev && (uint64_t)sb.st_ino == ino)
+		return 1;
+	return mapped && maps_have(root, pid, kdev, ino);
+}
+
+/* One pass; the number killed, *left the matches not killed. */
+static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mapped, size_t *left)
+{
+	struct dirent *de;
+	pid_t pid, self = getpid();
+	size_t killed = 0;
+	DIR *d = opendir(root);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		int pidfd;
+
+		if (pid_of(de->d_name, &pid) || pid == self || pid == 1 ||
+		    !runs_image(root, pid, kdev, ino, mapped))
+			continue;
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd < 0)
+			continue; /* gone */
+		/* Checked again with the process pinned: never a reused pid. */
+		if (runs_image(root, pid, kdev, ino, mapped)) {
+			if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+				killed++;
+			else if (errno != ESRCH)
+				(*left)++;
+		}
+		close(pidfd);
+	}
+	closedir(d);
+	return killed;
+}
+
+size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, int mapped,
+			   size_t *left)
+{
+	size_t total = 0, n;
+	int pass = 0;
+
+	*left = 0;
+	do {
+		*left = 0;
+		n = kill_pass(proc_root, kdev, ino, mapped, left);
+		total += n;
+	} while (n && ++pass < 8);
+	return total;
+}

@@ -46,4 +46,16 @@ int emb_proc_find_sha256(const char *proc_root, const uint8_t sha256[32], emb_pr
  */
 int emb_proc_kill(const char *proc_root, const struct emb_proc_match *m);
 
+/*
+ * Kill every process running an image: its executable is (kdev, ino) (the
+ * kernel's s_dev encoding, emb_kdev), or with mapped, any mapping of the
+ * file (PROC/PID/maps). Each is checked again through a pidfd opened
+ * first, so a pid reused meanwhile is never hit; pid 1 and ourselves are
+ * never killed. Passes repeat (at most 8) until one finds nothing left: a
+ * child forked during a pass is caught by the next. Returns the number
+ * killed; *left counts matches that could not be killed.
+ */
+size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, int mapped,
+			   size_t *left);
+
 #endif
