@@ -145,7 +145,9 @@ enum emb_stat {
 	EMB_STAT_KMOD_HASHED = 7, /* embargo.ko hashed an unverified file itself */
 	EMB_STAT_KMOD_HASH_FAILED = 8, /* embargo.ko could not hash (bound, read error): denied */
 	EMB_STAT_KMOD_RECORD_LOST = 9, /* embargo.ko could not record a verdict in emb_inodes */
-	EMB_STAT_MAX = 10, /* keep last */
+	EMB_STAT_KMOD_GATE_CALLS = 10, /* exec levels embargo.ko judged with maps attached */
+	EMB_STAT_KMOD_GATE_NS = 11, /* ns spent in them (hashing included): the module's cost */
+	EMB_STAT_MAX = 12, /* keep last */
 };
 
 enum emb_event_type {

@@ -37,6 +37,7 @@ int emb_maps_set_inode(struct emb_kmaps *m, const struct emb_inode_key *k,
 int emb_maps_banned(struct emb_kmaps *m, const struct emb_sha256_key *k, struct emb_verdict *v);
 int emb_maps_config(struct emb_kmaps *m, struct emb_config *c);
 void emb_maps_count(struct emb_kmaps *m, u32 stat);
+void emb_maps_add(struct emb_kmaps *m, u32 stat, u64 delta);
 
 /* gate.c */
 int emb_gate_register(void);

@@ -13,6 +13,7 @@
  */
 #include <linux/binfmts.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/version.h>
 
@@ -152,8 +153,13 @@ static int emb_load_binary(struct linux_binprm *bprm)
 	int idx, ret = -ENOEXEC;
 
 	m = emb_maps_enter(&idx);
-	if (m && bprm->file)
+	if (m && bprm->file) {
+		u64 t0 = ktime_get_ns();
+
 		ret = emb_judge(m, bprm);
+		emb_maps_count(m, EMB_STAT_KMOD_GATE_CALLS);
+		emb_maps_add(m, EMB_STAT_KMOD_GATE_NS, ktime_get_ns() - t0);
+	}
 	emb_maps_leave(idx);
 	return ret;
 }

@@ -218,8 +218,8 @@ int emb_maps_set_inode(struct emb_kmaps *m, const struct emb_inode_key *k,
 	return err;
 }
 
-/* emb_stats[stat] += 1 on this CPU's slot (what emb_count() does in BPF). */
-void emb_maps_count(struct emb_kmaps *m, u32 stat)
+/* emb_stats[stat] += delta on this CPU's slot (what emb_count() does in BPF). */
+void emb_maps_add(struct emb_kmaps *m, u32 stat, u64 delta)
 {
 	u64 *p;
 
@@ -227,7 +227,12 @@ void emb_maps_count(struct emb_kmaps *m, u32 stat)
 	rcu_read_lock();
 	p = m->stats->ops->map_lookup_elem(m->stats, &stat);
 	if (p)
-		*p += 1;
+		*p += delta;
 	rcu_read_unlock();
 	preempt_enable();
+}
+
+void emb_maps_count(struct emb_kmaps *m, u32 stat)
+{
+	emb_maps_add(m, stat, 1);
 }

@@ -145,7 +145,6 @@ build_guest() {
 	$CC $cflags -o "$fix/allowed-dyn" tests/fixtures/allowed.c || return 1
 	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/" &&
 		cp -L /lib/x86_64-linux-gnu/libc.so.6 "$root/lib/x86_64-linux-gnu/" || return 1
-	$CC $cflags -static -o "$root/bin/execloop" tests/fixtures/execloop.c || return 1
 	$CC $cflags -nostdlib -static -fno-stack-protector -fno-pie -no-pie -o "$fix/exit0" \
 		tests/vm/exit0.c || return 1
 	build_kmod "$root" || return 1

@@ -13,6 +13,12 @@
  *   vmhelper bench exec PATH N   fork + exec PATH (no arguments) N times;
  *   vmhelper bench mmap FILE N   mmap(FILE, PROT_READ|PROT_EXEC) + munmap
  *                      N times: print the mean ns per round (CLOCK_MONOTONIC).
+ *   vmhelper eloop PATH N  execve PATH N times in this process, for a PATH
+ *                      whose exec fails (ENOEXEC, EPERM: no new image);
+ *                      prints "eloop N enoexec A eperm B other C ns_per_exec T".
+ *   vmhelper kmod attach PINDIR | kmod release
+ *                      hand embargo.ko the pinned maps of PINDIR, or take
+ *                      them back (the A/B rounds of the cost measurement).
  *   vmhelper storm PATH N  posix_spawn PATH + wait, N times in a row; prints
  *                      "storm N ran R failed F eperm E ns_per_exec T" (wall
  *                      clock; E: execs refused with EPERM).
@@ -24,10 +30,15 @@
 #include <string.h>
 #include <spawn.h>
 #include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "embargo_abi.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 
@@ -194,6 +205,61 @@ static int do_storm(char *path, const char *count)
 	return 0;
 }
 
+/* A failing execve returns here: no fork needed, the loop times the exec. */
+static int do_eloop(char *path, const char *count)
+{
+	long n = strtol(count, NULL, 10), noexec = 0, eperm = 0, other = 0;
+	long long start = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		execv(path, (char *[]){ path, NULL });
+		if (errno == ENOEXEC)
+			noexec++;
+		else if (errno == EPERM)
+			eperm++;
+		else
+			other++;
+	}
+	printf("eloop %ld enoexec %ld eperm %ld other %ld ns_per_exec %lld\n", n, noexec, eperm,
+	       other, n ? (now_ns() - start) / n : 0);
+	return 0;
+}
+
+static int pinned(const char *dir, const char *name)
+{
+	char path[512];
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	a.pathname = (__u64)(unsigned long)path;
+	return (int)syscall(SYS_bpf, BPF_OBJ_GET, &a, sizeof(a));
+}
+
+static int do_kmod(const char *what, const char *dir)
+{
+	struct emb_kmod_maps m = { .abi_version = EMBARGO_ABI_VERSION };
+	int fd = open(EMB_KMOD_DEV, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0) {
+		perror("vmhelper: " EMB_KMOD_DEV);
+		return 2;
+	}
+	if (strcmp(what, "release") == 0) {
+		err = ioctl(fd, EMB_KMOD_IOC_RELEASE);
+	} else {
+		m.inodes_fd = pinned(dir, "emb_inodes");
+		m.banned_fd = pinned(dir, "emb_banned");
+		m.config_fd = pinned(dir, "emb_config");
+		m.stats_fd = pinned(dir, "emb_stats");
+		err = ioctl(fd, EMB_KMOD_IOC_ATTACH, &m);
+	}
+	if (err)
+		perror("vmhelper: kmod ioctl");
+	close(fd);
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
@@ -205,6 +271,13 @@ int main(int argc, char **argv)
 		return do_bench(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "storm") == 0)
 		return do_storm(argv[2], argv[3]);
-	fprintf(stderr, "usage: vmhelper exit N | exec PATH | bench exec|mmap PATH N | storm PATH N\n");
+	if (argc == 4 && strcmp(argv[1], "eloop") == 0)
+		return do_eloop(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "kmod") == 0 && strcmp(argv[2], "attach") == 0)
+		return do_kmod("attach", argv[3]);
+	if (argc == 3 && strcmp(argv[1], "kmod") == 0 && strcmp(argv[2], "release") == 0)
+		return do_kmod("release", NULL);
+	fprintf(stderr, "usage: vmhelper exit N | exec PATH | bench exec|mmap PATH N | storm PATH N |\n"
+		"       eloop PATH N | kmod attach PINDIR | kmod release\n");
 	return 2;
 }

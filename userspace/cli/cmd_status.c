@@ -153,7 +153,7 @@ static json_t *to_json(const struct status *s)
 
 	return json_pack(
 		"{s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:s,s:o,s:o,s:o,s:o,s:o,"
-		"s:{s:o,s:o,s:o,s:o,s:o}}",
+		"s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}",
 		"loaded", s->n_links > 0,
 		"pin_dir", s->pin_dir,
 		"abi_version", s->have_meta ? json_integer(s->meta.abi_version) : json_null(),
@@ -177,7 +177,12 @@ static json_t *to_json(const struct status *s)
 		"packets_dropped", counter(s, EMB_STAT_PKT_DROPPED),
 		"events_lost", counter(s, EMB_STAT_LOST),
 		"events_lost_logged", s->have_meta ? json_integer((json_int_t)s->meta.lost_logged)
-						   : json_null());
+						   : json_null(),
+		"kmod_hashed", counter(s, EMB_STAT_KMOD_HASHED),
+		"kmod_hash_failed", counter(s, EMB_STAT_KMOD_HASH_FAILED),
+		"kmod_record_lost", counter(s, EMB_STAT_KMOD_RECORD_LOST),
+		"kmod_gate_calls", counter(s, EMB_STAT_KMOD_GATE_CALLS),
+		"kmod_gate_ns", counter(s, EMB_STAT_KMOD_GATE_NS));
 }
 
 static const char *str_or(json_t *o, const char *key, const char *dflt)
@@ -228,6 +233,14 @@ static void print_human(json_t *j)
 	       (long long)json_integer_value(json_object_get(c, "packets_dropped")),
 	       (long long)json_integer_value(json_object_get(c, "audited")),
 	       (long long)json_integer_value(json_object_get(c, "events_lost")));
+	if (strcmp(str_or(j, "backend", ""), "kmod") == 0)
+		printf("embargo.ko:   %lld exec levels judged (%lld ns in all), %lld files hashed, "
+		       "%lld denied unhashed (past the bound), %lld verdicts not recorded\n",
+		       (long long)json_integer_value(json_object_get(c, "kmod_gate_calls")),
+		       (long long)json_integer_value(json_object_get(c, "kmod_gate_ns")),
+		       (long long)json_integer_value(json_object_get(c, "kmod_hashed")),
+		       (long long)json_integer_value(json_object_get(c, "kmod_hash_failed")),
+		       (long long)json_integer_value(json_object_get(c, "kmod_record_lost")));
 }
 
 int cmd_status(int argc, char **argv)
