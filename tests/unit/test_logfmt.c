@@ -73,6 +73,10 @@ static const struct fmt_case events[] = {
 	  "{" T "\"event\":\"packet\",\"action\":\"deny\",\"method\":\"drop\",\"policy\":\"p\",\"vendor\":\"V\","
 	  "\"daddr\":\"198.51.100.7\",\"proto\":\"icmp\",\"socket\":\"dgram\",\"pid\":1,\"uid\":65534,\"comm\":\"ping\"" SEC,
 	  "2026-11-23 09:08:43 DENY    packet     p  V  198.51.100.7/icmp  method=drop socket=dgram pid=1 uid=65534 comm=ping" },
+	{ "dns refusal: the name, the address, why",
+	  "{" T "\"event\":\"dns\",\"action\":\"refused\",\"host\":\"vendor.test\",\"daddr\":\"127.0.0.53\","
+	  "\"reason\":\"loopback\"" SEC,
+	  "2026-11-23 09:08:43 REFUSED dns        vendor.test  127.0.0.53  reason=loopback" },
 	{ "contain with an endpoint",
 	  "{" T "\"event\":\"contain\",\"action\":\"deny\",\"method\":\"drop\",\"policy\":\"ir-contain-2026-11-23\","
 	  "\"daddr\":\"198.51.100.7\",\"dport\":22,\"proto\":\"tcp\",\"direction\":\"in\"" SEC,

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -181,12 +182,85 @@ static void test_table_set(void **state)
 	emb_dns_table_free(&t);
 }
 
+/* Answers cannot ban the host's own lifelines; a junk-heavy answer is capped. */
+static void test_guard_and_cap(void **state)
+{
+	struct emb_dns_table t = { 0 };
+	struct emb_dns_guard *g = calloc(1, sizeof(*g));
+	struct emb_dns_addr a[8], many[EMB_DNS_MAX_ADDRS + 5];
+	const struct emb_dns_name *e;
+	char ip[32];
+
+	(void)state;
+	assert_non_null(g);
+	g->resolvers[0].family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.53", g->resolvers[0].addr), 1);
+	g->n_resolvers = 1;
+	g->own[0].family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", g->own[0].addr), 1);
+	g->n_own = 1;
+	t.guard = g;
+	v4(&a[0], "127.0.0.53", 300);
+	v4(&a[1], "192.0.2.53", 300);
+	v4(&a[2], "192.0.2.1", 300);
+	v4(&a[3], "169.254.169.254", 300);
+	v4(&a[4], "203.0.113.7", 300);
+	memset(&a[5], 0, sizeof(a[5]));
+	a[5].family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.1", a[5].addr), 1);
+	a[6] = a[5];
+	assert_int_equal(inet_pton(AF_INET6, "fe80::1", a[6].addr), 1);
+	a[7] = a[5];
+	assert_int_equal(inet_pton(AF_INET6, "64:ff9b::192.0.2.53", a[7].addr), 1);
+	assert_int_equal(emb_dns_apply(&t, "v.example", 1000, 0, NULL, a, 8), 1);
+	e = emb_dns_table_find(&t, "v.example");
+	assert_int_equal(e->n_addrs, 1);
+	assert_memory_equal(e->addrs[0].addr, ((uint8_t[]){ 203, 0, 113, 7 }), 4);
+	assert_int_equal(e->n_refused, 7);
+	assert_true(e->refusals_new);
+	for (size_t i = 0; i < e->n_refused; i++) {
+		const char *w = e->refused[i].why;
+
+		assert_true(!strcmp(w, "loopback") || !strcmp(w, "the host's resolver") ||
+			    !strcmp(w, "the host's own address") || !strcmp(w, "link-local"));
+	}
+	/* The same answer again: nothing new to log, nothing changed. */
+	((struct emb_dns_name *)e)->refusals_new = 0;
+	assert_int_equal(emb_dns_apply(&t, "v.example", 2000, 0, NULL, a, 8), 0);
+	assert_false(e->refusals_new);
+	/* Only refused addresses: the last good ones stay (fail closed). */
+	assert_int_equal(emb_dns_apply(&t, "v.example", 3000, 0, NULL, a, 4), 0);
+	e = emb_dns_table_find(&t, "v.example");
+	assert_int_equal(e->n_addrs, 1);
+	assert_string_equal(e->error, "every address refused");
+	assert_int_equal(e->expires, 3000 + EMB_DNS_RETRY);
+
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+		snprintf(ip, sizeof(ip), "198.51.100.%zu", i + 1);
+		v4(&many[i], ip, 0);
+	}
+	assert_int_equal(emb_dns_apply(&t, "junk.example", 1000, 0, NULL, many,
+				       sizeof(many) / sizeof(many[0])), 1);
+	e = emb_dns_table_find(&t, "junk.example");
+	assert_int_equal(e->n_addrs, EMB_DNS_MAX_ADDRS);
+	assert_int_equal(e->n_refused, 5);
+	assert_non_null(strstr(e->refused[0].why, "more addresses than a name may ban"));
+	/* TTL 0 is clamped: no recompile storm. */
+	assert_int_equal(e->expires, 1000 + EMB_DNS_MIN_TTL);
+	assert_true(EMB_DNS_MIN_TTL >= 60);
+	emb_dns_table_free(&t);
+	/* No guard: the fixed ranges are refused all the same. */
+	assert_string_equal(emb_dns_guard_why(NULL, AF_INET, (uint8_t[]){ 127, 0, 0, 53 }), "loopback");
+	assert_null(emb_dns_guard_why(NULL, AF_INET, (uint8_t[]){ 192, 0, 2, 53 }));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_answer),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_table_set),
+		cmocka_unit_test(test_guard_and_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

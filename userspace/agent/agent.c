@@ -182,8 +182,13 @@ int emb_agent_run(const struct emb_opts *o)
 	emb_info("enforcing (%s backend, host level %s, pins in %s)", backend,
 		 a.pol.host_level, o->pin_dir);
 	agent_life_loaded(&a);
+	/* Without the thread the names are not re-resolved: their last
+	 * addresses stay banned (fail closed). */
+	if (agent_dns_start(&a))
+		emb_warn("dns: no resolver thread: connect hosts keep their first answer");
 	rc = agent_loop(&a, &stop_requested, &reload_requested) ? 1 : 0;
 out:
+	agent_dns_stop(&a);
 	agent_index_stop(&a); /* agent_index.c: the index thread ends before the maps close */
 	agent_life_fini(&a);
 	agent_contain_close(&a);

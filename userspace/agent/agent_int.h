@@ -21,6 +21,7 @@ struct agent_watch {
 };
 
 struct emb_contain;
+struct agent_dns;
 struct ring_buffer;
 
 struct agent {
@@ -46,6 +47,7 @@ struct agent {
 	char cgroup_path[4096];  /* where the network programs attach */
 	struct emb_contain *contain; /* agent_contain.c: open once containment exists */
 	struct ring_buffer *rb;  /* the event loop's, for containment events */
+	struct agent_dns *dns;   /* agent_dns.c: the resolver thread, or NULL */
 };
 
 /* Write a built line (built == 0) to the event log; free it either way. */
@@ -92,11 +94,25 @@ void agent_reload_close(struct agent *a);
  * log the refusal. Returns 0 when the new set is in force. */
 int agent_reload(struct agent *a);
 
-/* Compile the set in force again for now: at an enforce_from date, or
- * (refresh_dns) when a connect host's addresses changed. No file is read. */
-int agent_recompile(struct agent *a, int refresh_dns);
-/* Resolve connect[].host names still pending (blocking; at start-up). */
+/* Compile the set in force again for now: at an enforce_from date, or when
+ * a connect host's addresses changed (agent_dns.c). No file is read. */
+int agent_recompile(struct agent *a);
+/* Resolve connect[].host names still pending (blocking; at start-up,
+ * before the loop, so that the first policy in force has them). */
 int agent_resolve_hosts(struct agent *a);
+
+/*
+ * agent_dns.c: the resolver thread. poll (each loop turn): hand the names
+ * that are due to it; collect (its fd is readable): apply the answers, log
+ * refused addresses, recompile on a change. log_refusals: log what the
+ * table refused and has not been logged (after a blocking resolve).
+ */
+int agent_dns_start(struct agent *a);
+int agent_dns_fd(const struct agent *a);
+void agent_dns_poll(struct agent *a);
+void agent_dns_collect(struct agent *a);
+void agent_dns_log_refusals(struct agent *a);
+void agent_dns_stop(struct agent *a);
 
 /* agent_contain.c: refuse a set whose containment cannot be put in force
  * (too many allow rules); then apply it (or switch containment off). */

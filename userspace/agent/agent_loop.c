@@ -35,17 +35,16 @@ static int epoll_add(int ep, int fd)
 }
 
 /* Time-driven changes: an enforce_from date passing (audit turns into
- * deny with no reload) and connect hosts whose DNS answers expired. */
+ * deny with no reload) and connect hosts whose DNS answers expired (or
+ * that are new after a reload), resolved off this loop (agent_dns.c). */
 static void timers(struct agent *a)
 {
 	time_t now = time(NULL);
 	time_t change = emb_compiled_next_change(&a->pol.compiled);
-	time_t dns = emb_dns_next_refresh(&a->pol.dns);
 
 	if (change && now >= change)
-		agent_recompile(a, 0);
-	if (dns && now >= dns)
-		agent_recompile(a, 1);
+		agent_recompile(a);
+	agent_dns_poll(a);
 }
 
 /* One turn: wait, then handle whatever is ready. Returns <0 on a fatal error. */
@@ -59,9 +58,12 @@ static int turn(struct agent *a, struct ring_buffer *rb, int ep, long long *relo
 		emb_err("epoll_wait: %s", strerror(errno));
 		return -errno;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		if (evs[i].data.fd == a->watch_fd && agent_reload_drain_watch(a) && !*reload_at)
 			*reload_at = now_ms() + DEBOUNCE_MS;
+		if (evs[i].data.fd == agent_dns_fd(a))
+			agent_dns_collect(a);
+	}
 	n = ring_buffer__consume(rb);
 	if (n < 0)
 		emb_err("reading events: %s", strerror(-n));
@@ -91,7 +93,8 @@ int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic
 	agent_contain_start_events(a, rb);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	agent_reload_watch(a);
-	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(rb)) || epoll_add(ep, a->watch_fd)) {
+	if (ep < 0 || epoll_add(ep, ring_buffer__epoll_fd(rb)) || epoll_add(ep, a->watch_fd) ||
+	    epoll_add(ep, agent_dns_fd(a))) {
 		err = -errno;
 		emb_err("epoll: %s", strerror(errno));
 		goto out;

@@ -21,6 +21,8 @@ int agent_policy_load(struct agent *a)
 
 	if (!err && agent_resolve_hosts(a))
 		emb_err("resolving connect hosts failed: they stay pending");
+	if (!err)
+		agent_dns_log_refusals(a);
 	if (err) {
 		emb_diag_log(&diag, EMB_LOG_ERR, NULL);
 		agent_log(a, &j, emb_event_policy_refused(&j, &diag, a->pol.host_level ?: "UNMARKED"));

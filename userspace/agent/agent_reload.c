@@ -268,8 +268,12 @@ int agent_reload(struct agent *a)
 		emb_diag_free(&diag);
 		return -1;
 	}
-	if (next.compiled.n_pending_hosts && emb_loaded_resolve(&next, &diag))
-		emb_err("resolving connect hosts failed: they stay pending");
+	/* Names keep their addresses across a reload (fail closed); new or
+	 * expired ones are resolved off the loop (agent_dns.c) and recompiled
+	 * when they answer. */
+	if (emb_loaded_keep_dns(&next, &a->pol.dns, &diag))
+		emb_err("keeping the resolved connect hosts failed: they are pending again");
+	emb_diag_log(&diag, EMB_LOG_WARN, "embargo");
 	emb_diag_free(&diag);
 	rebase(&next.compiled, base);
 	agent_index_lock(a); /* [index engineer] the index thread reads a->pol */
@@ -321,18 +325,13 @@ static int copy_net_keys(const struct emb_compiled *c, struct emb_compiled *keys
 	return 0;
 }
 
-int agent_recompile(struct agent *a, int refresh_dns)
+int agent_recompile(struct agent *a)
 {
 	struct emb_diag diag = { 0 };
 	struct emb_compiled old;
 	time_t now = time(NULL);
-	int err, changed = 1;
+	int err;
 
-	if (refresh_dns) {
-		changed = emb_dns_refresh(&a->pol.dns, &a->pol.set, now, NULL, NULL);
-		if (changed <= 0)
-			return changed;
-	}
 	if (copy_net_keys(&a->pol.compiled, &old))
 		return -ENOMEM;
 	agent_index_lock(a);

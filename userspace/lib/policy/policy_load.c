@@ -76,10 +76,53 @@ int emb_loaded_recompile(struct emb_loaded *l, time_t now, struct emb_diag *diag
 	return 0;
 }
 
+#define EMB_RESOLV_CONF "/etc/resolv.conf"
+#define EMB_RESOLVED_UPSTREAM "/run/systemd/resolve/resolv.conf"
+
+/* The addresses answers may not ban, read now (dnsguard.h). A guard that
+ * cannot be read in full still refuses loopback, link-local and what it
+ * did read: the missing part is reported as a warning. */
+static int load_guard(struct emb_dns_table *t, struct emb_diag *diag)
+{
+	int err;
+
+	if (t->guard)
+		return 0;
+	t->guard = malloc(sizeof(*t->guard));
+	if (!t->guard)
+		return -1;
+	err = emb_dns_guard_load(t->guard, EMB_RESOLV_CONF, EMB_RESOLVED_UPSTREAM);
+	if (err)
+		emb_diag_add(diag, "warning: host names: reading the resolvers (%s) or the "
+				   "interfaces failed (%s): only loopback, link-local and what "
+				   "was read are protected from DNS answers",
+			     EMB_RESOLV_CONF, strerror(-err));
+	return 0;
+}
+
+int emb_loaded_keep_dns(struct emb_loaded *l, const struct emb_dns_table *old,
+			struct emb_diag *diag)
+{
+	struct emb_dns_table t = { 0 };
+
+	if (load_guard(&t, diag) || emb_dns_table_copy(&t, old)) {
+		emb_dns_table_free(&t);
+		emb_diag_add(diag, "out of memory keeping the resolved host names");
+		return -1;
+	}
+	emb_dns_table_free(&l->dns);
+	l->dns = t;
+	return emb_loaded_recompile(l, time(NULL), diag);
+}
+
 int emb_loaded_resolve(struct emb_loaded *l, struct emb_diag *diag)
 {
 	time_t now = time(NULL);
 
+	if (load_guard(&l->dns, diag)) {
+		emb_diag_add(diag, "out of memory resolving host names");
+		return -1;
+	}
 	if (emb_dns_refresh(&l->dns, &l->set, now, NULL, NULL) < 0) {
 		emb_diag_add(diag, "out of memory resolving host names");
 		return -1;

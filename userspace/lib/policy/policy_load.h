@@ -47,6 +47,15 @@ int emb_loaded_recompile(struct emb_loaded *l, time_t now, struct emb_diag *diag
  * stays in l->compiled.pending_hosts (l->dns has the reason). */
 int emb_loaded_resolve(struct emb_loaded *l, struct emb_diag *diag);
 
+/*
+ * A reload: l (just loaded) takes a copy of the names and addresses of old
+ * (the table in force), its own guard (resolv.conf and the interfaces read
+ * again) and is recompiled with them; nothing is resolved. Returns 0, or
+ * -1 (out of memory) with the message in diag: l is then as loaded.
+ */
+int emb_loaded_keep_dns(struct emb_loaded *l, const struct emb_dns_table *old,
+			struct emb_diag *diag);
+
 void emb_loaded_free(struct emb_loaded *l);
 
 #endif

@@ -20,6 +20,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/types.h>
+
+#define EMB_STR2(x) #x
+#define EMB_STR(x) EMB_STR2(x)
 
 /* The largest DNS message (over TCP). */
 #define EMB_DNS_BUF 65536
@@ -229,9 +233,12 @@ void emb_dns_table_free(struct emb_dns_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->names[i].name);
 		free(t->names[i].addrs);
+		free(t->names[i].refused);
 	}
 	free(t->names);
+	free(t->guard);
 	t->names = NULL;
+	t->guard = NULL;
 	t->n = 0;
 }
 
@@ -255,31 +262,107 @@ static int same_addrs(const struct emb_dns_name *e, const struct emb_dns_addr *a
 	return 1;
 }
 
+static int same_refusals(const struct emb_dns_name *e, const struct emb_dns_refusal *r, size_t n)
+{
+	if (e->n_refused != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (addr_cmp(&e->refused[i].a, &r[i].a))
+			return 0;
+	return 1;
+}
+
+/*
+ * Split a (sorted, unique) into what may be banned (kept in a, count
+ * returned) and what may not (*refused, *n_refused): the guard's addresses,
+ * then everything past EMB_DNS_MAX_ADDRS. -1 when out of memory.
+ */
+static ssize_t filter_addrs(const struct emb_dns_guard *g, struct emb_dns_addr *a, size_t n,
+			    struct emb_dns_refusal **refused, size_t *n_refused)
+{
+	size_t kept = 0;
+
+	*refused = calloc(n ? n : 1, sizeof(**refused));
+	*n_refused = 0;
+	if (!*refused)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *why = emb_dns_guard_why(g, a[i].family, a[i].addr);
+
+		if (!why && kept >= EMB_DNS_MAX_ADDRS)
+			why = "more addresses than a name may ban (" EMB_STR(EMB_DNS_MAX_ADDRS) ")";
+		if (why) {
+			(*refused)[*n_refused].a = a[i];
+			(*refused)[(*n_refused)++].why = why;
+			continue;
+		}
+		a[kept++] = a[i];
+	}
+	return (ssize_t)kept;
+}
+
+int emb_dns_apply(struct emb_dns_table *t, const char *name, time_t now, int rc, const char *why,
+		  const struct emb_dns_addr *addrs, size_t n)
+{
+	struct emb_dns_refusal *refused = NULL;
+	struct emb_dns_addr *a = NULL;
+	struct emb_dns_name *e;
+	size_t n_refused = 0;
+	ssize_t kept = 0;
+	int changed, err;
+
+	if (!rc && n) {
+		a = malloc(n * sizeof(*a));
+		if (!a)
+			return -1;
+		memcpy(a, addrs, n * sizeof(*a));
+		kept = filter_addrs(t->guard, a, addrs_normalise(a, n), &refused, &n_refused);
+		if (kept < 0) {
+			free(a);
+			return -1;
+		}
+	}
+	e = table_entry(t, name);
+	if (!e) {
+		free(a);
+		free(refused);
+		return -1;
+	}
+	if (n_refused || kept) {
+		e->refusals_new = !same_refusals(e, refused, n_refused);
+		free(e->refused);
+		e->refused = refused;
+		e->n_refused = n_refused;
+		refused = NULL;
+	}
+	free(refused);
+	if (rc || !kept) {
+		/* Nothing to ban (a failure, no address, or only refused ones):
+		 * the last addresses stay, fail closed. */
+		e->error = rc ? (why ? why : "DNS query failed") :
+			   n_refused ? "every address refused" : "no address";
+		e->expires = now + EMB_DNS_RETRY;
+		free(a);
+		return 0;
+	}
+	changed = !same_addrs(e, a, (size_t)kept) || !e->addrs;
+	err = emb_dns_table_set(t, name, a, (size_t)kept, now + (time_t)min_ttl(a, (size_t)kept));
+	free(a);
+	return err ? -1 : changed;
+}
+
 /* Resolve one name: 1 when its addresses changed, 0 when not, -1 (OOM). */
 static int refresh_one(struct emb_dns_table *t, const char *name, time_t now, emb_resolver_fn fn,
 		       void *ctx)
 {
 	struct emb_dns_addr *a = NULL;
-	struct emb_dns_name *e;
 	const char *why = NULL;
 	size_t n = 0;
-	int changed, rc;
+	int rc = fn(ctx, name, &a, &n, &why);
 
-	if (fn(ctx, name, &a, &n, &why) || !n) {
-		free(a);
-		e = table_entry(t, name);
-		if (!e)
-			return -1;
-		e->error = why ? why : "no address";
-		e->expires = now + EMB_DNS_RETRY;
-		return 0;
-	}
-	n = addrs_normalise(a, n);
-	e = table_find(t, name);
-	changed = !e || !same_addrs(e, a, n);
-	rc = emb_dns_table_set(t, name, a, n, now + (time_t)min_ttl(a, n));
+	rc = emb_dns_apply(t, name, now, rc, why, a, n);
 	free(a);
-	return rc ? -1 : changed;
+	return rc;
 }
 
 static int refresh_rules(struct emb_dns_table *t, const struct emb_vendor *v, time_t now,
@@ -334,4 +417,71 @@ time_t emb_dns_next_refresh(const struct emb_dns_table *t)
 		if (!next || t->names[i].expires < next)
 			next = t->names[i].expires;
 	return next;
+}
+
+/* Append name to *names unless there; -ENOMEM. */
+static int due_add(const char ***names, size_t *n, const char *name)
+{
+	const char **grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcasecmp((*names)[i], name))
+			return 0;
+	grown = realloc(*names, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	*names = grown;
+	grown[(*n)++] = name;
+	return 0;
+}
+
+int emb_dns_due(const struct emb_dns_table *t, const struct emb_policy_set *set, time_t now,
+		const char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct emb_policy *p = &set->policies[i];
+
+		for (size_t k = 0; k < p->n_vendors; k++) {
+			const struct emb_vendor *v = &p->vendors[k];
+
+			for (size_t c = 0; c < v->n_connect; c++) {
+				const char *name = v->connect[c].host;
+				const struct emb_dns_name *e;
+
+				if (!name)
+					continue;
+				e = table_find(t, name);
+				if ((!e || e->expires <= now) && due_add(names, n, name)) {
+					free(*names);
+					*names = NULL;
+					*n = 0;
+					return -ENOMEM;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int emb_dns_table_copy(struct emb_dns_table *dst, const struct emb_dns_table *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct emb_dns_name *s = &src->names[i];
+		struct emb_dns_name *e;
+
+		if (emb_dns_table_set(dst, s->name, s->addrs, s->n_addrs, s->expires))
+			return -ENOMEM;
+		e = table_find(dst, s->name);
+		e->error = s->error;
+		if (s->n_refused) {
+			e->refused = malloc(s->n_refused * sizeof(*e->refused));
+			if (!e->refused)
+				return -ENOMEM;
+			memcpy(e->refused, s->refused, s->n_refused * sizeof(*e->refused));
+			e->n_refused = s->n_refused;
+		}
+	}
+	return 0;
 }

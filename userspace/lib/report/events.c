@@ -252,6 +252,21 @@ int emb_event_lost(struct emb_json *j, uint64_t count, const char *host_level)
 	return emb_json_end(j);
 }
 
+int emb_event_dns_refused(struct emb_json *j, const char *name, int family, const uint8_t *addr,
+			  const char *why, const char *host_level)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "?");
+	emb_event_begin(j, "dns", "refused");
+	emb_json_str(j, "host", name);
+	emb_json_str(j, "daddr", buf);
+	emb_json_str(j, "reason", why);
+	emb_json_str(j, "host_level", host_level);
+	return emb_json_end(j);
+}
+
 static int mkdir_parents(const char *path)
 {
 	char *copy = strdup(path);

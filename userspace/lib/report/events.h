@@ -56,4 +56,9 @@ int emb_event_policy_refused(struct emb_json *j, const struct emb_diag *d, const
 /* {"event":"lost","count":N}: events the ring buffer could not take. */
 int emb_event_lost(struct emb_json *j, uint64_t count, const char *host_level);
 
+/* {"event":"dns","action":"refused","host":NAME,"daddr":ADDR,"reason":WHY,...}:
+ * an address of a connect[].host answer that is not banned (dnsguard.h). */
+int emb_event_dns_refused(struct emb_json *j, const char *name, int family, const uint8_t *addr,
+			  const char *why, const char *host_level);
+
 #endif

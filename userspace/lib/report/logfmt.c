@@ -308,6 +308,14 @@ static void body_net(struct render *r)
 	kvs(r, proc_keys);
 }
 
+/* dns refused: HOST  ADDR  reason=... */
+static void body_dns(struct render *r)
+{
+	col(r, "host");
+	col(r, "daddr");
+	kv(r, "reason");
+}
+
 /* contain: POLICY  [ADDR:PORT/PROTO]  ... */
 static void body_contain(struct render *r)
 {
@@ -386,6 +394,7 @@ static const struct {
 	{ "sendmsg", body_net },
 	{ "packet", body_net },
 	{ "contain", body_contain },
+	{ "dns", body_dns },
 	{ "policy", body_policy },
 	{ "lost", body_none },
 };
