@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 6
+#define EMBARGO_ABI_VERSION 7
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
