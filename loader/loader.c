@@ -21,6 +21,7 @@
 
 #include "embargo.skel.h"
 #include "hooks.h"
+#include "linkcheck.h"
 #include "kmod.h"
 #include "pins.h"
 #include "probe.h"
@@ -165,8 +166,8 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 /* The pinned set is ours, of this ABI and backend, with every link. */
 static int pins_adoptable(struct emb_loader *l, enum emb_backend b)
 {
-	char path[PATH_MAX];
-	int err = emb_pins_meta_read(l->pin_dir, &l->old_meta);
+	struct emb_link_check lc[EMB_HOOKS_MAX];
+	int n, err = emb_pins_meta_read(l->pin_dir, &l->old_meta);
 
 	l->have_old_meta = err == 0;
 	if (err == -ENOENT)
@@ -181,13 +182,17 @@ static int pins_adoptable(struct emb_loader *l, enum emb_backend b)
 		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: pinned backend %s, "
 				"chosen %s", emb_backend_name((enum emb_backend)l->old_meta.backend),
 				emb_backend_name(b)), 0;
-	for (size_t i = 0; i < emb_hooks_n; i++) {
-		if (!emb_hook_on(&emb_hooks[i], b))
+	/* A detached link adopted would stay detached: fail-closed, replace. */
+	n = emb_links_check(l->pin_dir, b, lc, EMB_HOOKS_MAX);
+	if (n < 0)
+		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: the pinned links "
+				"cannot be inspected: %s", strerror(-n)), 0;
+	for (int i = 0; i < n; i++) {
+		if (lc[i].state == EMB_LINK_ATTACHED)
 			continue;
-		if (emb_pin_path(path, sizeof(path), l->pin_dir, emb_hooks[i].pin) ||
-		    access(path, F_OK))
-			return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: link %s is not "
-					"pinned", emb_hooks[i].pin), 0;
+		return snprintf(l->pins_why, sizeof(l->pins_why), "replaced: link %s is %s", lc[i].pin,
+				lc[i].state == EMB_LINK_MISSING ? "not pinned"
+								: emb_link_state_name(lc[i].state)), 0;
 	}
 	return 1;
 }

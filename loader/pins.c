@@ -216,6 +216,11 @@ static enum emb_pin_kind fd_kind(int fd)
 	return k;
 }
 
+enum emb_pin_kind emb_pin_kind_of(int fd)
+{
+	return fd_kind(fd);
+}
+
 static int64_t count_keys(int fd, const struct bpf_map_info *info)
 {
 	size_t ks = info->key_size ? info->key_size : 1;

@@ -53,6 +53,8 @@ enum emb_pin_kind {
 };
 
 const char *emb_pin_kind_name(enum emb_pin_kind k);
+/* What an open bpf fd is (from /proc/self/fdinfo). */
+enum emb_pin_kind emb_pin_kind_of(int fd);
 
 /* One object pinned in the dir, as `status` reports it. */
 struct emb_pin_info {

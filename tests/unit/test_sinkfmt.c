@@ -86,7 +86,9 @@ static void test_audit_text(void **state)
 static void test_metrics_text(void **state)
 {
 	struct emb_metric_policy pols[] = { { "p\"1", "enforce" } };
-	struct emb_metrics m = { .denied = 7, .audited = 1, .lost = 2, .suppressed = 3,
+	struct emb_metrics m = { .stats = { [EMB_STAT_DENIED] = 7, [EMB_STAT_AUDITED] = 1,
+					   [EMB_STAT_LOST] = 2, [EMB_STAT_HASHREQ_LOST] = 5 },
+				 .suppressed = 3,
 				 .backend = "lsm", .host_level = "SECRET", .generation = 4,
 				 .policies = pols, .n_policies = 1 };
 	char *buf = NULL;
@@ -102,6 +104,8 @@ static void test_metrics_text(void **state)
 	assert_non_null(strstr(buf, "\nembargo_audited_total 1\n"));
 	assert_non_null(strstr(buf, "\nembargo_events_lost_total 2\n"));
 	assert_non_null(strstr(buf, "\nembargo_log_suppressed_total 3\n"));
+	assert_non_null(strstr(buf, "\nembargo_hash_requests_lost_total 5\n"));
+	assert_non_null(strstr(buf, "\nembargo_kmod_record_lost_total 0\n"));
 	assert_non_null(strstr(buf, "\nembargo_policy_events_total{policy=\"p\\\"1\",action=\"deny\"} 2\n"));
 	assert_non_null(strstr(buf, "\nembargo_policy_info{id=\"p\\\"1\",mode=\"enforce\"} 1\n"));
 	assert_non_null(strstr(buf, "\nembargo_info{backend=\"lsm\",host_level=\"SECRET\"} 1\n"));

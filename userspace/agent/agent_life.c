@@ -133,9 +133,7 @@ static void write_metrics(struct agent *a)
 		n = policy_list(a, ids, modes);
 		for (size_t i = 0; i < n; i++)
 			pols[i] = (struct emb_metric_policy){ ids[i], modes[i] };
-		m->denied = st[EMB_STAT_DENIED];
-		m->audited = st[EMB_STAT_AUDITED];
-		m->lost = st[EMB_STAT_LOST];
+		memcpy(m->stats, st, sizeof(m->stats));
 		m->suppressed = l->rl.suppressed_total;
 		m->backend = emb_backend_name(emb_loader_backend(a->loader));
 		m->host_level = a->pol.host_level;

@@ -3,7 +3,9 @@
  * cmd_status.c - `embargo status [--json]`: what is enforcing, read from the
  * pins (works with or without the agent), plus the agent's state file when
  * it describes these pins. Every --json field is in docs/status.md.
- * Exit 0 when loaded (links pinned), 3 when not.
+ * Exit 0 when loaded and every link the backend needs is pinned and
+ * attached, 3 when not (contract.md §4: not loaded is not enforcing, and
+ * neither is a set with a link gone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +18,13 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "hooks.h"
+#include "linkcheck.h"
 #include "loader.h"
 #include "options.h"
 #include "pins.h"
 #include "statefile.h"
+#include "statnames.h"
 #include "log.h"
 
 struct status {
@@ -34,6 +39,11 @@ struct status {
 	json_t *state;        /* the state file, or NULL */
 	const char *state_is; /* current | stale | missing */
 	size_t n_links;
+	/* the links the pinned backend needs; checked only when the pins are
+	 * of this ABI (another build's hook table may differ) */
+	int links_known;
+	struct emb_link_check links[EMB_HOOKS_MAX];
+	size_t n_checked, n_bad;
 };
 
 /* The agent holds flock(LOCK_EX) on the pin dir while it runs. */
@@ -70,6 +80,25 @@ static void read_state(struct status *s, const char *state_dir)
 	s->state = NULL;
 }
 
+static int check_links(struct status *s)
+{
+	int n;
+
+	if (!s->n_links || !s->have_meta || s->meta.abi_version != EMBARGO_ABI_VERSION)
+		return 0;
+	n = emb_links_check(s->pin_dir, (enum emb_backend)s->meta.backend, s->links, EMB_HOOKS_MAX);
+	if (n < 0) {
+		emb_logf(EMB_LOG_ERR, "embargo status", "checking the links of %s: %s", s->pin_dir,
+			 strerror(-n));
+		return n;
+	}
+	s->links_known = 1;
+	s->n_checked = (size_t)n;
+	for (size_t i = 0; i < s->n_checked; i++)
+		s->n_bad += s->links[i].state != EMB_LINK_ATTACHED;
+	return 0;
+}
+
 static int collect(struct status *s, const struct emb_opts *o)
 {
 	int err;
@@ -86,7 +115,7 @@ static int collect(struct status *s, const struct emb_opts *o)
 	s->have_stats = emb_pins_read_stats(o->pin_dir, s->stats) == 0;
 	s->agent_running = s->n_pins && agent_running(o->pin_dir);
 	read_state(s, o->state_dir);
-	return 0;
+	return check_links(s);
 }
 
 static json_t *state_str(const struct status *s, const char *key)
@@ -142,9 +171,30 @@ static json_t *policies_json(const struct status *s)
 	return json_is_array(v) ? json_incref(v) : json_array();
 }
 
-static json_t *counter(const struct status *s, enum emb_stat k)
+/* Every emb_stat counter by its statnames.h name, in enum order. */
+static json_t *counters_json(const struct status *s)
 {
-	return s->have_stats ? json_integer((json_int_t)s->stats[k]) : json_null();
+	json_t *c = json_object();
+	char buf[32];
+
+	for (unsigned k = 0; c && k < EMB_STAT_MAX; k++)
+		json_object_set_new(c, emb_stat_label(k, buf, sizeof(buf)),
+				    s->have_stats ? json_integer((json_int_t)s->stats[k]) : json_null());
+	if (c)
+		json_object_set_new(c, "events_lost_logged",
+				    s->have_meta ? json_integer((json_int_t)s->meta.lost_logged)
+						 : json_null());
+	return c;
+}
+
+static json_t *links_json(const struct status *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->n_checked; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "name", s->links[i].pin, "state",
+						   emb_link_state_name(s->links[i].state)));
+	return a;
 }
 
 static json_t *to_json(const struct status *s)
@@ -152,9 +202,9 @@ static json_t *to_json(const struct status *s)
 	json_t *agent_pid = s->agent_running && s->state ? json_object_get(s->state, "pid") : NULL;
 
 	return json_pack(
-		"{s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:s,s:o,s:o,s:o,s:o,s:o,"
-		"s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}",
+		"{s:b,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		"loaded", s->n_links > 0,
+		"attached", s->links_known ? json_boolean(s->n_bad == 0) : json_null(),
 		"pin_dir", s->pin_dir,
 		"abi_version", s->have_meta ? json_integer(s->meta.abi_version) : json_null(),
 		"abi_current", json_boolean(s->have_meta && s->meta.abi_version == EMBARGO_ABI_VERSION),
@@ -171,18 +221,8 @@ static json_t *to_json(const struct status *s)
 		"pins", pins_json(s),
 		"maps", maps_json(s),
 		"pins_how", state_str(s, "pins"),
-		"counters",
-		"denied", counter(s, EMB_STAT_DENIED),
-		"audited", counter(s, EMB_STAT_AUDITED),
-		"packets_dropped", counter(s, EMB_STAT_PKT_DROPPED),
-		"events_lost", counter(s, EMB_STAT_LOST),
-		"events_lost_logged", s->have_meta ? json_integer((json_int_t)s->meta.lost_logged)
-						   : json_null(),
-		"kmod_hashed", counter(s, EMB_STAT_KMOD_HASHED),
-		"kmod_hash_failed", counter(s, EMB_STAT_KMOD_HASH_FAILED),
-		"kmod_record_lost", counter(s, EMB_STAT_KMOD_RECORD_LOST),
-		"kmod_gate_calls", counter(s, EMB_STAT_KMOD_GATE_CALLS),
-		"kmod_gate_ns", counter(s, EMB_STAT_KMOD_GATE_NS));
+		"links", links_json(s),
+		"counters", counters_json(s));
 }
 
 static const char *str_or(json_t *o, const char *key, const char *dflt)
@@ -195,13 +235,22 @@ static const char *str_or(json_t *o, const char *key, const char *dflt)
 static void print_human(json_t *j)
 {
 	json_t *v, *c = json_object_get(j, "counters"), *agent = json_object_get(j, "agent");
+	const char *key;
 	size_t i;
 
 	if (!json_is_true(json_object_get(j, "loaded"))) {
 		printf("embargo: not loaded (no pinned links in %s)\n", str_or(j, "pin_dir", "?"));
 		return;
 	}
-	printf("embargo: enforcing (pins in %s)\n", str_or(j, "pin_dir", "?"));
+	if (json_is_false(json_object_get(j, "attached"))) {
+		printf("embargo: NOT ENFORCING in full:");
+		json_array_foreach(json_object_get(j, "links"), i, v)
+			if (strcmp(str_or(v, "state", "?"), "attached"))
+				printf(" %s %s", str_or(v, "name", "?"), str_or(v, "state", "?"));
+		printf(" (pins in %s; a new embargo run replaces the set)\n", str_or(j, "pin_dir", "?"));
+	} else {
+		printf("embargo: enforcing (pins in %s)\n", str_or(j, "pin_dir", "?"));
+	}
 	printf("backend:      %s (%s)\n", str_or(j, "backend", "unknown"),
 	       str_or(j, "backend_reason", "reason unknown: no current state file"));
 	if (json_is_true(json_object_get(agent, "running")))
@@ -228,11 +277,13 @@ static void print_human(json_t *j)
 			       (long long)json_integer_value(json_object_get(v, "max_entries")),
 			       str_or(v, "type", "?"));
 	}
-	printf("counters:     denied %lld (packets dropped %lld)  audited %lld  events lost %lld\n",
-	       (long long)json_integer_value(json_object_get(c, "denied")),
-	       (long long)json_integer_value(json_object_get(c, "packets_dropped")),
-	       (long long)json_integer_value(json_object_get(c, "audited")),
-	       (long long)json_integer_value(json_object_get(c, "events_lost")));
+	i = 0;
+	json_object_foreach(c, key, v) {
+		printf("%s%s %lld", i % 4 ? "  " : i ? "\n              " : "counters:     ", key,
+		       (long long)json_integer_value(v));
+		i++;
+	}
+	printf("\n");
 	if (strcmp(str_or(j, "backend", ""), "kmod") == 0)
 		printf("embargo.ko:   %lld exec levels judged (%lld ns in all), %lld files hashed, "
 		       "%lld denied unhashed (past the bound), %lld verdicts not recorded\n",
@@ -276,7 +327,7 @@ int cmd_status(int argc, char **argv)
 	} else {
 		print_human(j);
 	}
-	rc = s.n_links ? 0 : 3;
+	rc = s.n_links && !s.n_bad ? 0 : 3;
 out:
 	json_decref(j);
 	json_decref(s.state);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* metrics.c - Prometheus text format for node_exporter's textfile collector. */
 #include "metrics.h"
+#include "statnames.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,13 +63,16 @@ static void family(FILE *f, const char *name, const char *type, const char *help
 
 int emb_metrics_print(FILE *f, const struct emb_metrics *m)
 {
-	family(f, "embargo_denied_total", "counter", "Denials the kernel enforced (every policy).");
-	fprintf(f, "embargo_denied_total %llu\n", (unsigned long long)m->denied);
-	family(f, "embargo_audited_total", "counter", "Audit-mode matches the kernel saw.");
-	fprintf(f, "embargo_audited_total %llu\n", (unsigned long long)m->audited);
-	family(f, "embargo_events_lost_total", "counter",
-	       "Events the kernel could not queue (ring buffer full); logged as lost.");
-	fprintf(f, "embargo_events_lost_total %llu\n", (unsigned long long)m->lost);
+	char name[96], label_buf[32];
+
+	for (unsigned k = 0; k < EMB_STAT_MAX; k++) {
+		const char *help = emb_stat_help(k);
+
+		snprintf(name, sizeof(name), "embargo_%s_total",
+			 emb_stat_label(k, label_buf, sizeof(label_buf)));
+		family(f, name, "counter", help ? help : "A kernel counter (emb_stats) with no name yet.");
+		fprintf(f, "%s %llu\n", name, (unsigned long long)m->stats[k]);
+	}
 	family(f, "embargo_log_suppressed_total", "counter",
 	       "Event lines held back by the per (policy, pid) log rate limit; logged as lost.");
 	fprintf(f, "embargo_log_suppressed_total %llu\n", (unsigned long long)m->suppressed);

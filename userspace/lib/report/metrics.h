@@ -10,6 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <linux/types.h>
+
+#include "embargo_abi.h"
+
 #define EMB_METRICS_POLICY_LEN 128
 
 struct emb_metric_policy {
@@ -25,8 +29,9 @@ struct emb_metric_count {
 };
 
 struct emb_metrics {
-	/* the kernel's counters (emb_stats, summed over CPUs) */
-	uint64_t denied, audited, lost;
+	/* the kernel's counters (emb_stats, summed over CPUs), each one
+	 * embargo_<statnames.h name>_total */
+	uint64_t stats[EMB_STAT_MAX];
 	uint64_t suppressed; /* lines the log rate limit held back */
 	const char *backend, *host_level;
 	uint64_t generation;
