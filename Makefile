@@ -48,7 +48,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all deps test unit cli-test load-test e2e run install install-test clean vmlinux help fuzz \
+.PHONY: all deps test unit cli-test load-test e2e run install install-test deb package-test clean vmlinux help fuzz \
 	kmod kmod-clean install-dkms
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
@@ -61,6 +61,7 @@ help:
 	@echo 'make bench      benchmarks next to fapolicyd, writes docs/BENCHMARKS.md (root, ~15 min)'
 	@echo 'make run        the agent with the demo policy, in the foreground (root)'
 	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
+	@echo 'make deb        build/embargo_VERSION_ARCH.deb for Debian 12 (apt install ./build/embargo_*.deb)'
 	@echo 'make vmlinux    regenerate bpf/vmlinux/$(ARCH)/vmlinux.h from this kernel'
 	@echo 'make kmod       kmod/embargo.ko against KDIR (default: this kernel'"'"'s headers)'
 	@echo 'make install-dkms  the module'"'"'s DKMS source tree into $$(DESTDIR)/usr/src'
@@ -213,6 +214,14 @@ install: $(OUT)/embargo
 	$(if $(SHIPPED),install -m 0644 $(SHIPPED) $(DESTDIR)$(PREFIX)/share/embargo/policies/)
 	install -d -m 0700 $(DESTDIR)/var/lib/embargo
 	install -d -m 0750 $(DESTDIR)/var/log/embargo
+
+# A Debian 12 package: $(OUT)/embargo_$(VERSION)_ARCH.deb (scripts/mkdeb.sh).
+deb: $(OUT)/embargo
+	$(Q)./scripts/mkdeb.sh
+
+# Build the .deb, install and upgrade it in a throwaway root (tests/package).
+package-test: $(OUT)/embargo $(FIXTURES)
+	$(Q)./tests/package/run.sh
 
 # make install into a temp DESTDIR; check the tree, the unit, man pages, completion.
 install-test: $(OUT)/embargo
