@@ -44,7 +44,7 @@ check "installed binary runs and lists log" sh -c "'$P/sbin/embargo' help | grep
 
 check "unit: ExecStart is the installed binary" grep -qx 'ExecStart=/usr/local/sbin/embargo run' "$UNIT"
 check "unit: Type=notify" grep -qx 'Type=notify' "$UNIT"
-check "unit: Restart=on-failure" grep -qx 'Restart=on-failure' "$UNIT"
+check "unit: Restart=always" grep -qx 'Restart=always' "$UNIT"
 check "unit: no @SBINDIR@ left" sh -c "! grep -q @SBINDIR@ '$UNIT'"
 
 # verify looks up ExecStart= and the man: pages on this system: point a copy
