@@ -287,6 +287,7 @@ runs_again() {
 	check "$1 ($got)" test "$got" = "exit 0" -a -e $T/marker
 }
 
+reloaded() { [ "$(grep -c '"event":"policy","action":"loaded"' $LOG)" -ge 2 ]; }
 module_loaded() { grep -q '^embargo ' /proc/modules; }
 module_gone() { [ "$rc" = 0 ] && ! module_loaded; }
 dmesg_has() { dmesg | grep -qF -- "$1"; }
@@ -328,6 +329,21 @@ test_kmod() {
 	check "ld.so banned-dyn is killed (mmap as classic, rc $rc)" test "$rc" != 0 -a ! -e $T/marker
 	rmmod embargo 2> $T/rmmod.err
 	check "rmmod is refused while the maps are held ($(cat $T/rmmod.err))" module_loaded
+
+	# A reload swaps digests in emb_banned (add, then sweep): files outside
+	# the scan roots are judged by the module's own hash against it.
+	mkdir -p $T/out
+	cp /fix/victim $T/out/later
+	printf 'x' >> $T/out/later # another digest, still a runnable ELF
+	cp $T/bin/banned-dyn $T/out/old
+	sed -i "s/$(sha256sum $T/bin/banned-dyn | cut -d' ' -f1)/$(sha256sum $T/out/later | cut -d' ' -f1)/" \
+		$T/policy.yaml
+	kill -HUP $AGENT
+	i=0
+	while [ $i -lt 300 ] && ! reloaded; do sleep 0.1; i=$((i + 1)); done
+	check "reload: a second policy loaded line" reloaded
+	expect_exec ../out/later EPERM
+	expect_ran ../out/old # banned-dyn's digest left the policy: its copy runs
 
 	# The agent dead: nobody in userspace hashes; the module decides alone.
 	kill -9 $AGENT
