@@ -847,6 +847,13 @@ int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
 	return 0;
 }
 
+int emb_loader_get_inode(const struct emb_loader *l, const struct emb_inode_key *k,
+			 struct emb_inode_val *v)
+{
+	return bpf_map__lookup_elem(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), 0) ?
+		       -errno : 0;
+}
+
 int emb_loader_set_config(struct emb_loader *l, const struct emb_config *c)
 {
 	uint32_t zero = 0;

@@ -110,6 +110,9 @@ int emb_loader_sweep_banned(struct emb_loader *l,
 
 /* Map deletes (reload): a missing key is not an error. */
 int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k);
+/* The kernel's verdict entry for k into *v: 0, or -ENOENT / -errno. */
+int emb_loader_get_inode(const struct emb_loader *l, const struct emb_inode_key *k,
+			 struct emb_inode_val *v);
 int emb_loader_del_net4(struct emb_loader *l, const struct emb_lpm4_key *k);
 int emb_loader_del_net6(struct emb_loader *l, const struct emb_lpm6_key *k);
 

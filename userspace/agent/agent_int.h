@@ -122,6 +122,10 @@ int agent_contain_apply(struct agent *a);
 void agent_contain_start_events(struct agent *a, struct ring_buffer *rb);
 void agent_contain_close(struct agent *a);
 
+/* agent_running.c: kill (enforce) or log (audit) every process already
+ * running a listed executable or mapping; when: "attach", "reload"... */
+void agent_running_sweep(struct agent *a, const char *when);
+
 /* agent_loop.c: events, reloads and lost counts until *stop is set. */
 int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic_t *hup);
 

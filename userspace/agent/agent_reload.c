@@ -302,6 +302,7 @@ int agent_reload(struct agent *a)
 		return -1;
 	}
 	log_loaded(a);
+	agent_running_sweep(a, "reload");
 	emb_info("reloaded: %zu policies, host level %s", a->pol.set.n,
 		 a->pol.host_level);
 	return 0;
@@ -354,6 +355,7 @@ int agent_recompile(struct agent *a)
 		goto out;
 	}
 	log_loaded(a);
+	agent_running_sweep(a, "recompile");
 out:
 	free(old.net4);
 	free(old.net6);

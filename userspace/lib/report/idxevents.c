@@ -5,6 +5,8 @@
 #include "hashindex.h"
 #include "policy.h"
 
+#include <string.h>
+
 static void add_task(struct emb_json *j, const struct emb_event *e)
 {
 	emb_json_u64(j, "pid", e->pid);
@@ -26,6 +28,31 @@ int emb_event_unverified(struct emb_json *j, const struct emb_event *e, const ch
 	add_task(j, e);
 	emb_json_u64(j, "dev", e->exec.dev);
 	emb_json_u64(j, "ino", e->exec.ino);
+	emb_json_str(j, "host_level", host_level);
+	return emb_json_end(j);
+}
+
+int emb_event_running(struct emb_json *j, const char *action, const struct emb_rule *r,
+		      int pid, const char *comm, const char *path, int is_exe,
+		      const char *host_level)
+{
+	char hex[65];
+
+	emb_event_begin(j, "running", action);
+	if (strcmp(action, "kill") == 0)
+		emb_json_str(j, "method", "sigkill");
+	emb_json_str(j, "policy", r->policy->id);
+	emb_json_str(j, "vendor", r->vendor->name);
+	if (r->kind == EMB_RULE_SHA256) {
+		emb_sha256_hex(r->sha256, hex);
+		emb_json_str(j, "sha256", hex);
+	} else if (r->kind == EMB_RULE_PATH) {
+		emb_json_str(j, "glob", r->glob);
+	}
+	emb_json_str(j, "path", path);
+	emb_json_str(j, "on", is_exe ? "exec" : "mmap");
+	emb_json_u64(j, "pid", (uint64_t)pid);
+	emb_json_str(j, "comm", comm);
 	emb_json_str(j, "host_level", host_level);
 	return emb_json_end(j);
 }

@@ -390,6 +390,7 @@ static const struct {
 	{ "exec", body_file },
 	{ "mmap", body_file },
 	{ "unverified", body_file },
+	{ "running", body_file },
 	{ "connect", body_net },
 	{ "sendmsg", body_net },
 	{ "packet", body_net },

@@ -202,6 +202,24 @@ static int runs_image(const char *root, pid_t pid, uint64_t kdev, uint64_t ino, 
 	return mapped && maps_have(root, pid, kdev, ino);
 }
 
+int emb_proc_kill_if_runs(const char *proc_root, pid_t pid, uint64_t kdev, uint64_t ino,
+			  int mapped)
+{
+	int pidfd, err = 0;
+
+	if (pid == 1 || pid == getpid())
+		return -EPERM;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	if (!runs_image(proc_root, pid, kdev, ino, mapped))
+		err = -ESTALE;
+	else if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0))
+		err = -errno;
+	close(pidfd);
+	return err;
+}
+
 /* One pass; the number killed, *left the matches not killed. */
 static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mapped, size_t *left)
 {

@@ -55,6 +55,14 @@ int emb_proc_kill(const char *proc_root, const struct emb_proc_match *m);
  * child forked during a pass is caught by the next. Returns the number
  * killed; *left counts matches that could not be killed.
  */
+/*
+ * SIGKILL pid if it still runs the image (kdev, ino) as its exe or, with
+ * mapped, as a mapping, checked through a pidfd opened first. 0 killed,
+ * -ESRCH gone, -ESTALE runs something else now, -EPERM pid 1 or ourselves.
+ */
+int emb_proc_kill_if_runs(const char *proc_root, pid_t pid, uint64_t kdev, uint64_t ino,
+			  int mapped);
+
 size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, int mapped,
 			   size_t *left);
 
