@@ -112,6 +112,25 @@ for mode in deny allow; do
 	sleep 0.5
 	check "$mode: mmap line names the .so's sha256" log_has '"event":"mmap"' "\"sha256\":\"$LSHA\""
 	check "$mode: unverified lines logged" log_has '"event":"unverified"' "\"action\":\"$mode\""
+	# A program outside the scan roots, unchanged since the agent started
+	# (a file written now is hashed at once), is unverified too: allow - it
+	# runs, is counted, and logs no line (the demo's quiet); deny -
+	# refused, logged.
+	OUTSIDE=$FIX/allowed
+	before=$("$EMBARGO" status --json --pin-dir "$PIN" --state-dir "$T/state" | jq .counters.unverified)
+	rc=$(run_in_cg "$OUTSIDE")
+	sleep 0.5
+	after=$("$EMBARGO" status --json --pin-dir "$PIN" --state-dir "$T/state" | jq .counters.unverified)
+	check "$mode: a program outside the roots is counted unverified ($before -> $after)" [ "$after" -gt "$before" ]
+	if [ "$mode" = allow ]; then
+		check "allow: outside the roots it runs (exit $rc)" [ "$rc" = 0 ]
+		check "allow: no unverified line for a file outside the roots" \
+			sh -c "! grep -F '\"event\":\"unverified\"' '$LOG' | grep -qF '$OUTSIDE'"
+	else
+		check "deny: outside the roots it is refused (exit $rc)" [ "$rc" != 0 ]
+		check "deny: its unverified deny line is logged" log_has '"event":"unverified"' '"action":"deny"' \
+			"$OUTSIDE"
+	fi
 	if [ "$mode" = allow ]; then
 		check "allow: kill line names the sha256" log_has '"action":"kill"' "\"sha256\":\"$VSHA\""
 		echo "       kill lines: $(grep -c '"action":"kill"' "$LOG"), exec deny lines: $(grep -c '"event":"exec","action":"deny"' "$LOG")"

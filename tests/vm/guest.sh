@@ -433,6 +433,27 @@ test_kmod() {
 	runs_again "after unload the banned fixture runs again"
 }
 
+# The kernel as Debian boots it, no lsm= on the command line: its
+# CONFIG_LSM lists bpf, so auto picks the LSM backend (README, threat
+# model), and a banned #! script is refused at exec like a binary.
+no_lsm_arg() { ! grep -q 'lsm=' /proc/cmdline; }
+test_stock() {
+	lsm=$(cat /sys/kernel/security/lsm)
+	check "no lsm= on the command line: $(cat /proc/cmdline)" no_lsm_arg
+	check "active LSMs as Debian configures them: $lsm" \
+		test "$lsm" = "lockdown,capability,landlock,yama,apparmor,tomoyo,bpf"
+	start_agent /sys/fs/bpf/embargo || { bad "agent starts" "$(cat $T/agent.err)"; finish; }
+	ok "agent starts and reports the policy loaded"
+	check "stderr: auto picked backend lsm" grep -q "^embargo: backend lsm: " $T/agent.err
+	expect_exec banned EPERM
+	expect_exec allowed "exit 0"
+	expect_exec banned.sh EPERM
+	expect_ran clean.sh
+	expect_probe EPERM tcp 127.0.0.2 443
+	check "script exec deny line, method eperm" log_has '"event":"exec","action":"deny","method":"eperm"' \
+		"\"path\":\"$T/bin/banned.sh\""
+}
+
 echo "vm-guest: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 setup
 if type "test_$EXPECT" >/dev/null 2>&1; then

@@ -34,6 +34,7 @@ BOOTS=(
 	"fmod_ret $LSM_BASE"     # no bpf in lsm=: auto picks fmod_ret
 	"classic $LSM_BASE"      # the same kernel, --backend classic forced
 	"kmod $LSM_BASE"         # embargo.ko inserted, --backend kmod (auto: fmod_ret ranks above)
+	"stock -"                # no lsm= at all: Debian's own list has bpf, auto picks lsm
 )
 
 die() {

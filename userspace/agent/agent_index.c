@@ -656,6 +656,33 @@ static void log_verdict(struct agent_index *x, const struct emb_event *e,
 }
 
 /*
+ * The open file is outside the scan roots, or excluded: the index does not
+ * cover it by the administrator's choice, so its being unverified is no
+ * news. Its unverified allow line is left out (it is counted in
+ * counters.unverified and hashed now; a banned one still gets its kill
+ * line): a shell session over system binaries outside the roots does not
+ * log each of them. Denies and files the index should have had keep their
+ * line. A path that cannot be read counts as inside: logged.
+ */
+static int outside_index(const struct agent_index *x, int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+	int in = 0;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return 0;
+	path[n] = '\0';
+	for (size_t i = 0; !in && i < x->n_roots; i++)
+		in = x->roots[i] && emb_path_covers(x->roots[i], path);
+	for (size_t i = 0; in && i < x->n_exclude; i++)
+		in = !(x->exclude[i] && emb_path_covers(x->exclude[i], path));
+	return !in;
+}
+
+/*
  * An unverified exec or mmap. Hash it now; if it was let run (allow) and is
  * banned, kill every task running it (kill_image). The requester's pidfd,
  * taken first, lets the fd walk read its very files (pidfd_getfd). Under
@@ -674,10 +701,12 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	if (len < sizeof(*e) || e->type != EMB_EV_UNVERIFIED)
 		return 0;
 	pidfd = pidfd_open_((pid_t)e->pid);
-	pthread_mutex_lock(&x->lock);
-	agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
-	pthread_mutex_unlock(&x->lock);
 	fd = open_event_file(e, pidfd);
+	if (e->action == EMB_ACT_DENY || fd < 0 || !outside_index(x, fd)) {
+		pthread_mutex_lock(&x->lock);
+		agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
+		pthread_mutex_unlock(&x->lock);
+	}
 	if (fd < 0) {
 		/* Nothing to hash (it is gone): it stays unverified. */
 		emb_err("index: cannot open unverified %s (pid %u)",
