@@ -655,31 +655,41 @@ static void log_verdict(struct agent_index *x, const struct emb_event *e,
 	pthread_mutex_unlock(&x->lock);
 }
 
-/*
- * The open file is outside the scan roots, or excluded: the index does not
- * cover it by the administrator's choice, so its being unverified is no
- * news. Its unverified allow line is left out (it is counted in
- * counters.unverified and hashed now; a banned one still gets its kill
- * line): a shell session over system binaries outside the roots does not
- * log each of them. Denies and files the index should have had keep their
- * line. A path that cannot be read counts as inside: logged.
- */
-static int outside_index(const struct agent_index *x, int fd)
+/* path is under a scan root and under no exclude. */
+static int in_index(const struct agent_index *x, const char *path)
 {
-	char link[64], path[PATH_MAX];
-	ssize_t n;
 	int in = 0;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n <= 0 || path[0] != '/')
-		return 0;
-	path[n] = '\0';
 	for (size_t i = 0; !in && i < x->n_roots; i++)
 		in = x->roots[i] && emb_path_covers(x->roots[i], path);
 	for (size_t i = 0; in && i < x->n_exclude; i++)
 		in = !(x->exclude[i] && emb_path_covers(x->exclude[i], path));
-	return !in;
+	return in;
+}
+
+/*
+ * Whether an unverified allow gets its line. A file outside the scan roots
+ * (or excluded) is not indexed by the administrator's choice, so its being
+ * unverified is no news: no line (it is counted in counters.unverified and
+ * hashed now; a banned one still gets its kill line), or a shell session
+ * over system binaries outside the roots would log each of them. When the
+ * file could not be opened (the task already ended), the event's own path
+ * decides: an absolute one inside the roots is logged; an mmap's base name
+ * says too little to be worth a line. Denies are always logged (caller).
+ */
+static int unverified_news(const struct agent_index *x, const struct emb_event *e, int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (fd < 0)
+		return e->exec.path[0] == '/' && in_index(x, e->exec.path);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return 1; /* cannot tell: logged */
+	path[n] = '\0';
+	return in_index(x, path);
 }
 
 /*
@@ -696,21 +706,22 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	struct emb_inode_val v = { 0 };
 	struct emb_idx_rec r;
 	struct emb_json j;
-	int fd, pidfd = -1, killed = 0;
+	int fd, pidfd = -1, killed = 0, news;
 
 	if (len < sizeof(*e) || e->type != EMB_EV_UNVERIFIED)
 		return 0;
 	pidfd = pidfd_open_((pid_t)e->pid);
 	fd = open_event_file(e, pidfd);
-	if (e->action == EMB_ACT_DENY || fd < 0 || !outside_index(x, fd)) {
+	news = e->action == EMB_ACT_DENY || unverified_news(x, e, fd);
+	if (news) {
 		pthread_mutex_lock(&x->lock);
 		agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
 		pthread_mutex_unlock(&x->lock);
 	}
 	if (fd < 0) {
 		/* Nothing to hash (it is gone): it stays unverified. */
-		emb_err("index: cannot open unverified %s (pid %u)",
-			e->exec.path, e->pid);
+		emb_logf(news ? EMB_LOG_ERR : EMB_LOG_DEBUG, "embargo",
+			 "index: cannot open unverified %s (pid %u)", e->exec.path, e->pid);
 		goto out;
 	}
 	if (hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL, &r, &v)) {
