@@ -216,8 +216,10 @@ install: $(OUT)/embargo
 	install -d -m 0750 $(DESTDIR)/var/log/embargo
 
 # A Debian 12 package: $(OUT)/embargo_$(VERSION)_ARCH.deb (scripts/mkdeb.sh).
+# And embargo-dkms_KVERSION_all.deb, embargo.ko's DKMS source (scripts/mkdeb-dkms.sh).
 deb: $(OUT)/embargo
 	$(Q)./scripts/mkdeb.sh
+	$(Q)./scripts/mkdeb-dkms.sh
 
 # Build the .deb, install and upgrade it in a throwaway root (tests/package).
 package-test: $(OUT)/embargo $(FIXTURES)

@@ -137,6 +137,25 @@ rc=$(run_fixture "$T/bin/banned")
 check "upgraded agent: banned exec refused (exit $rc)" [ "$rc" = 137 -o "$rc" = 126 ]
 check "upgraded agent: clean twin runs (exit 0)" [ "$(run_fixture "$T/bin/allowed")" = 0 ]
 
+# embargo-dkms: the module's DKMS source tree; its postinst (dkms add,
+# build, install) does nothing under DPKG_ROOT.
+ddeb=$(OUT=$W ./scripts/mkdeb-dkms.sh) || bad "mkdeb-dkms"
+if out=$(lintian --pedantic "$ddeb" 2>&1 | grep -v 'running with root privileges'); [ -z "$out" ]; then
+	ok "lintian --pedantic ${ddeb##*/}: clean"
+else
+	bad "lintian --pedantic ${ddeb##*/}: clean" "$out"
+fi
+check "embargo-dkms: Depends: dkms" grep -qx 'Depends: dkms' <<<"$(dpkg-deb -f "$ddeb")"
+KV=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' kmod/dkms.conf)
+"${DPKG[@]}" -i "$ddeb" > "$W/dkms.out" 2>&1
+check "dpkg --root -i ${ddeb##*/} (rc $?)" [ $? = 0 ]
+check "embargo-dkms: /usr/src/embargo-$KV/dkms.conf, Kbuild, kmod/, the ABI header" \
+	[ -f "$R/usr/src/embargo-$KV/dkms.conf" ] && [ -f "$R/usr/src/embargo-$KV/Kbuild" ] &&
+	[ -f "$R/usr/src/embargo-$KV/kmod/main.c" ] && [ -f "$R/usr/src/embargo-$KV/include/embargo_abi.h" ]
+check "embargo-dkms: the tree is the checkout's" cmp -s kmod/main.c "$R/usr/src/embargo-$KV/kmod/main.c"
+"${DPKG[@]}" -P embargo-dkms > /dev/null 2>&1
+check "embargo-dkms purged: source tree gone" [ ! -e "$R/usr/src/embargo-$KV" ]
+
 # remove keeps conffiles and state; purge removes them.
 "${DPKG[@]}" -r embargo > /dev/null 2>&1
 check "dpkg -r: binary gone" [ ! -e "$R/usr/sbin/embargo" ]
