@@ -103,8 +103,14 @@ $(OUT)/fixtures/%: tests/fixtures/%.c
 
 # Shared-object fixtures (tests/fixtures/lib/X.c -> libX.so), for the exec-mmap tests.
 FIXLIBS := $(patsubst tests/fixtures/lib/%.c,$(OUT)/fixtures/lib%.so,$(wildcard tests/fixtures/lib/*.c))
-all: $(FIXLIBS)
-e2e: $(FIXLIBS)
+all: $(FIXLIBS) $(OUT)/fixtures/blockfs
+e2e: $(FIXLIBS) $(OUT)/fixtures/blockfs
+
+# A FUSE server whose read blocks (tests of bounded hashing): libfuse3.
+$(OUT)/fixtures/blockfs: tests/fixtures/fuse/blockfs.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 $(WARN) $$(pkg-config --cflags fuse3) $< -o $@ $$(pkg-config --libs fuse3)
 
 $(OUT)/fixtures/lib%.so: tests/fixtures/lib/%.c
 	$(call msg,CC,$@)

@@ -7,7 +7,7 @@ PKGS=(make gcc gcc-12 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyam
       libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux
       qemu-system-x86 busybox-static
       libclang-rt-14-dev libjansson-dev libsystemd-dev systemd groff-base man-db liblmdb-dev libaudit-dev
-      dpkg-dev lintian)
+      dpkg-dev lintian fuse3 libfuse3-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

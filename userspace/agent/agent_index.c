@@ -45,6 +45,7 @@
 #include "namelist.h"
 #include "log.h"
 #include "prockill.h"
+#include "ratelimit.h"
 
 #define HEARTBEAT_MS 1000
 #define PUT_BATCH 4096
@@ -70,6 +71,10 @@ struct agent_index {
 	struct emb_config cfg;
 	uint64_t on_demand; /* files hashed on request or write */
 	struct batch *pending; /* a first build's clean verdicts not yet in the kernel */
+	struct emb_ratelimit rl; /* `unverified` lines, per inode */
+	int rl_ready;
+	uint64_t hashreq_lost_said; /* EMB_STAT_HASHREQ_LOST already logged */
+	uint64_t overflows_said;    /* fanotify overflows already logged */
 };
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -131,18 +136,25 @@ static uint64_t mono_ns(void)
  * globs); deny only when such a rule denies here, and (fail-open until the
  * host's first full index, or it could not boot its own tools) only once
  * an index build completed or the first one ran past its bound. */
-static uint32_t wanted_mode(struct agent_index *x)
+/* A file rule (hash or path glob) denies on this host: it enforces. */
+static int has_deny_rule(const struct emb_compiled *c)
 {
-	const struct emb_compiled *c = &x->a->pol.compiled;
 	int deny_rule = 0;
 
-	if (!c->n_hashes && !c->n_paths)
-		return EMB_UNV_OFF;
 	for (size_t i = 0; i < c->n_hashes; i++)
 		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
 	for (size_t i = 0; i < c->n_paths; i++)
 		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
-	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !deny_rule)
+	return deny_rule;
+}
+
+static uint32_t wanted_mode(struct agent_index *x)
+{
+	const struct emb_compiled *c = &x->a->pol.compiled;
+
+	if (!c->n_hashes && !c->n_paths)
+		return EMB_UNV_OFF;
+	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !has_deny_rule(c))
 		return EMB_UNV_ALLOW;
 	if (!x->complete && mono_ns() - x->started_ns < FIRST_BUILD_ALLOW_NS) {
 		if (!x->deferred_said++)
@@ -454,7 +466,13 @@ static int hash_open_file(struct agent_index *x, int fd, const char *path, struc
 		}
 	}
 	pthread_mutex_unlock(&x->lock);
-	err = emb_sha256_fd(fd, r->sha256);
+	{
+		const struct emb_hash_bound b = EMB_HASH_BOUND_AGENT;
+
+		/* Over a bound: no verdict, the file stays unverified (denied
+		 * under deny; fail-closed). The service loop never waits longer. */
+		err = emb_sha256_fd_bounded(fd, &b, r->sha256);
+	}
 	if (err)
 		return err;
 	/* The kernel's name may be relative: the fd knows the whole path. */
@@ -693,6 +711,70 @@ static int unverified_news(const struct agent_index *x, const struct emb_event *
 }
 
 /*
+ * A file the agent could not open or hash (a FUSE mount without
+ * allow_other, NFS root_squash, a lease, a read over a bound). Under deny
+ * it stays unverified, i.e. denied. Under allow, on a host where a file
+ * rule denies, it is treated as banned: every task running it is killed
+ * (fail-closed: what cannot be judged must not run there).
+ */
+static void unreadable(struct agent_index *x, const struct emb_event *e, int opened, int err,
+		       int news)
+{
+	char why[128];
+	size_t left, n;
+	int enforcing;
+
+	if (opened)
+		emb_hash_strerror(err, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "cannot be opened through the task or its path");
+	pthread_mutex_lock(&x->lock);
+	enforcing = has_deny_rule(&x->a->pol.compiled);
+	pthread_mutex_unlock(&x->lock);
+	if (e->action == EMB_ACT_DENY || !enforcing) {
+		emb_logf(news ? EMB_LOG_WARN : EMB_LOG_DEBUG, "embargo",
+			 "index: unverified %s (pid %u) not hashed: %s; it stays unverified",
+			 e->exec.path, e->pid, why);
+		return;
+	}
+	n = emb_proc_kill_image("/proc", e->exec.dev, e->exec.ino, e->exec.origin == EMB_EV_MMAP,
+				&left);
+	/* Nothing left to kill and no news (a short task outside the roots
+	 * that ended): debug only. */
+	emb_logf(news || n || left ? EMB_LOG_WARN : EMB_LOG_DEBUG, "embargo",
+		 "index: unverified %s (pid %u) not hashed: %s; treated as banned: %zu tasks "
+		 "killed, %zu left", e->exec.path, e->pid, why, n, left);
+}
+
+/* The per-inode rate limit of `unverified` lines (a file exec'd in a
+ * loop): the held-back count goes out as a `lost` line. */
+static void report_unverified_held(void *ctx, const char *key, uint32_t pid, uint64_t count)
+{
+	struct agent_index *x = ctx;
+	struct emb_json j;
+
+	(void)pid;
+	emb_event_begin(&j, "lost", NULL);
+	emb_json_str(&j, "reason", "rate_limit");
+	emb_json_str(&j, "what", key);
+	emb_json_u64(&j, "count", count);
+	emb_json_str(&j, "host_level", x->a->pol.host_level ?: "UNMARKED");
+	agent_log(x->a, &j, emb_json_end(&j));
+}
+
+/* Caller holds x->lock. 1: log this unverified line. */
+static int admit_unverified(struct agent_index *x, const struct emb_event *e)
+{
+	char key[64];
+
+	if (!x->rl_ready)
+		return 1;
+	snprintf(key, sizeof(key), "unverified %llu:%llu", (unsigned long long)e->exec.dev,
+		 (unsigned long long)e->exec.ino);
+	return emb_rl_admit(&x->rl, key, 0, mono_ns(), report_unverified_held, x);
+}
+
+/*
  * An unverified exec or mmap. Hash it now; if it was let run (allow) and is
  * banned, kill every task running it (kill_image). The requester's pidfd,
  * taken first, lets the fd walk read its very files (pidfd_getfd). Under
@@ -706,26 +788,21 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	struct emb_inode_val v = { 0 };
 	struct emb_idx_rec r;
 	struct emb_json j;
-	int fd, pidfd = -1, killed = 0, news;
+	int fd, pidfd = -1, killed = 0, news, err;
 
 	if (len < sizeof(*e) || e->type != EMB_EV_UNVERIFIED)
 		return 0;
 	pidfd = pidfd_open_((pid_t)e->pid);
 	fd = open_event_file(e, pidfd);
 	news = e->action == EMB_ACT_DENY || unverified_news(x, e, fd);
-	if (news) {
-		pthread_mutex_lock(&x->lock);
+	pthread_mutex_lock(&x->lock);
+	if (news && admit_unverified(x, e))
 		agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
-		pthread_mutex_unlock(&x->lock);
-	}
-	if (fd < 0) {
-		/* Nothing to hash (it is gone): it stays unverified. */
-		emb_logf(news ? EMB_LOG_ERR : EMB_LOG_DEBUG, "embargo",
-			 "index: cannot open unverified %s (pid %u)", e->exec.path, e->pid);
-		goto out;
-	}
-	if (hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL, &r, &v)) {
-		emb_err("index: hashing unverified %s failed", e->exec.path);
+	pthread_mutex_unlock(&x->lock);
+	err = fd < 0 ? -ENOENT : hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL,
+						&r, &v);
+	if (err) {
+		unreadable(x, e, fd >= 0, err, news);
 		goto out;
 	}
 	if (v.action == EMB_ACT_NONE)
@@ -739,6 +816,9 @@ out:
 		close(fd);
 	if (pidfd >= 0)
 		close(pidfd);
+	pthread_mutex_lock(&x->lock);
+	beat_locked(x); /* one request done: progress */
+	pthread_mutex_unlock(&x->lock);
 	return 0;
 }
 
@@ -755,6 +835,43 @@ static void heartbeat(struct agent_index *x)
 {
 	pthread_mutex_lock(&x->lock);
 	beat_locked(x);
+	pthread_mutex_unlock(&x->lock);
+}
+
+/* A `lost` line: what the agent itself missed (reason), count of them. */
+static void log_lost(struct agent_index *x, const char *reason, uint64_t count)
+{
+	struct emb_json j;
+
+	emb_event_begin(&j, "lost", NULL);
+	emb_json_str(&j, "reason", reason);
+	emb_json_u64(&j, "count", count);
+	emb_json_str(&j, "host_level", x->a->pol.host_level ?: "UNMARKED");
+	agent_log(x->a, &j, emb_json_end(&j));
+}
+
+/*
+ * Silent losses made loud: hash requests the kernel could not queue (the
+ * file stays unverified and is asked for again at its next exec) and
+ * fanotify queue overflows (writes the index may have missed: caught at
+ * exec as unverified). Each becomes one `lost` line when its count moves.
+ */
+static void report_losses(struct agent_index *x)
+{
+	uint64_t st[EMB_STAT_MAX];
+
+	pthread_mutex_lock(&x->lock);
+	if (!emb_loader_read_stats(x->a->loader, st) &&
+	    st[EMB_STAT_HASHREQ_LOST] > x->hashreq_lost_said) {
+		log_lost(x, "hash_requests", st[EMB_STAT_HASHREQ_LOST] - x->hashreq_lost_said);
+		x->hashreq_lost_said = st[EMB_STAT_HASHREQ_LOST];
+	}
+	if (x->fw.overflows > x->overflows_said) {
+		log_lost(x, "fanotify_overflow", x->fw.overflows - x->overflows_said);
+		x->overflows_said = x->fw.overflows;
+	}
+	if (x->rl_ready)
+		emb_rl_flush(&x->rl, mono_ns(), 0, report_unverified_held, x);
 	pthread_mutex_unlock(&x->lock);
 }
 
@@ -781,6 +898,7 @@ static void *svc_main(void *arg)
 		if (emb_idx_flush(&x->db))
 			emb_err("index: persisting changes failed");
 		pthread_mutex_unlock(&x->lock);
+		report_losses(x);
 		heartbeat(x);
 	}
 out:
@@ -816,6 +934,8 @@ static void index_free(struct agent_index *x)
 	if (x->stop_fd >= 0)
 		close(x->stop_fd);
 	emb_idx_close(&x->db);
+	if (x->rl_ready)
+		emb_rl_free(&x->rl);
 	emb_names_free(x->roots, x->n_roots);
 	emb_names_free(x->exclude, x->n_exclude);
 	pthread_mutex_destroy(&x->lock);
@@ -832,6 +952,12 @@ static struct agent_index *index_new(struct agent *a)
 	x->a = a;
 	x->started_ns = mono_ns();
 	x->stop_fd = -1;
+	{
+		/* One line a second per inode at most; the rest counted. */
+		struct emb_rl_opts o = { 1, 2, 10000000000ull, 4096 };
+
+		x->rl_ready = emb_rl_init(&x->rl, &o) == 0;
+	}
 	x->fw.fd = -1;
 	pthread_mutex_init(&x->lock, NULL);
 	x->n_roots = h->n_scan_roots + a->opts->n_scan;
@@ -861,8 +987,13 @@ static void open_db(struct agent_index *x)
 
 static int start_threads(struct agent_index *x, int rescan)
 {
+	uint64_t st[EMB_STAT_MAX];
 	int err;
 
+	/* Losses counted before this agent (its pins' history) are not ours
+	 * to log again. */
+	if (!emb_loader_read_stats(x->a->loader, st))
+		x->hashreq_lost_said = st[EMB_STAT_HASHREQ_LOST];
 	x->rb = ring_buffer__new(emb_loader_hashreq_fd(x->a->loader), on_hashreq, x, NULL);
 	if (!x->rb)
 		return -errno;
@@ -960,6 +1091,8 @@ void agent_index_stop(struct agent *a)
 	if (emb_loader_set_config(a->loader, &x->cfg))
 		emb_err("index: clearing the heartbeat failed");
 	pthread_mutex_lock(&x->lock);
+	if (x->rl_ready)
+		emb_rl_flush(&x->rl, mono_ns(), 1, report_unverified_held, x);
 	if (emb_idx_flush(&x->db))
 		emb_err("index: persisting changes failed");
 	pthread_mutex_unlock(&x->lock);

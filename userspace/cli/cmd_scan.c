@@ -80,10 +80,12 @@ static int print_finding(void *ctx, const struct emb_sweep_finding *f)
 static void print_unreadable(void *ctx, const char *path, int err)
 {
 	struct scan_ctx *c = ctx;
+	char why[128];
 
 	if (c->bar)
 		emb_progress_hold(c->bar);
-	emb_logf(EMB_LOG_ERR, "embargo scan", "%s: %s", path, strerror(err));
+	emb_logf(EMB_LOG_ERR, "embargo scan", "%s: %s", path,
+		 emb_hash_strerror(-err, why, sizeof(why)));
 	if (c->bar)
 		emb_progress_release(c->bar);
 }

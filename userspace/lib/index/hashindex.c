@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HASH_BUF_SIZE (256 * 1024)
@@ -49,6 +50,14 @@ void emb_sha256_hex(const uint8_t d[32], char *buf)
 	buf[64] = '\0';
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /*
  * Hash fd from offset 0 to EOF with a caller-supplied ctx and buffer.
  * size: the file's st_size from fstat of this fd, or 0. Reading stops once
@@ -56,11 +65,13 @@ void emb_sha256_hex(const uint8_t d[32], char *buf)
  * syscall in five for a small file): the caller records the size and ctime
  * of that fstat with the digest, and a file written since has another
  * ctime, so its record is stale whatever was read. A file that shrank
- * reads to its real EOF; size 0 (procfs) reads to EOF.
+ * reads to its real EOF; size 0 (procfs) reads to EOF. Past max_bytes read
+ * (a file that grows) -EFBIG; past deadline_ms (CLOCK_MONOTONIC, checked
+ * between reads) -ETIMEDOUT.
  */
 static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, const EVP_MD *sha256, uint8_t *buf,
 			 size_t bufsz, uint64_t size, uint8_t out[32], uint64_t *nbytes,
-			 uint64_t *live)
+			 uint64_t *live, uint64_t max_bytes, uint64_t deadline_ms)
 {
 	uint64_t off = 0;
 	unsigned int mdlen = 0;
@@ -83,6 +94,10 @@ static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, const EVP_MD *sha256, uint8_t 
 			__atomic_add_fetch(live, (uint64_t)n, __ATOMIC_RELAXED);
 		if (off == size)
 			break;
+		if (off > max_bytes)
+			return -EFBIG;
+		if (now_ms() > deadline_ms)
+			return -ETIMEDOUT;
 	}
 	if (!EVP_DigestFinal_ex(ctx, out, &mdlen) || mdlen != 32)
 		return -EIO;
@@ -91,19 +106,228 @@ static int sha256_fd_buf(int fd, EVP_MD_CTX *ctx, const EVP_MD *sha256, uint8_t 
 	return 0;
 }
 
-int emb_sha256_fd(int fd, uint8_t out[32])
+/* ---- reads that may block: a thread of their own --------------------------- */
+
+/* Reads left behind and still blocked; past this, give up at once. */
+#define MAX_STUCK 64
+static unsigned int stuck_reads;
+
+/* One read in its own thread; freed by whichever of the two lets go last. */
+struct side_read {
+	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
+	int refs, done, err, fd;
+	uint64_t size, max_bytes, deadline_ms, nbytes, *live;
+	int abandoned;
+	uint8_t digest[32];
+};
+
+static void side_put(struct side_read *r)
 {
+	int last;
+
+	pthread_mutex_lock(&r->lock);
+	last = --r->refs == 0;
+	pthread_mutex_unlock(&r->lock);
+	if (!last)
+		return;
+	close(r->fd);
+	pthread_cond_destroy(&r->done_cv);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static void *side_main(void *arg)
+{
+	struct side_read *r = arg;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	uint8_t *buf = malloc(HASH_BUF_SIZE);
+	size_t bufsz = 64 * 1024;
+	uint8_t *buf = malloc(bufsz);
 	int err = -ENOMEM;
 
-	if (!ctx || !buf)
-		goto out;
-	err = sha256_fd_buf(fd, ctx, EVP_sha256(), buf, HASH_BUF_SIZE, 0, out, NULL, NULL);
-out:
+	if (ctx && buf)
+		err = sha256_fd_buf(r->fd, ctx, EVP_sha256(), buf, bufsz, r->size, r->digest,
+				    &r->nbytes, r->live, r->max_bytes, r->deadline_ms);
+	free(buf);
+	EVP_MD_CTX_free(ctx);
+	pthread_mutex_lock(&r->lock);
+	r->err = err;
+	r->done = 1;
+	if (r->abandoned)
+		__atomic_sub_fetch(&stuck_reads, 1, __ATOMIC_RELAXED);
+	pthread_cond_signal(&r->done_cv);
+	pthread_mutex_unlock(&r->lock);
+	side_put(r);
+	return NULL;
+}
+
+static struct timespec abs_deadline(uint64_t deadline_ms)
+{
+	struct timespec ts;
+	uint64_t ms = deadline_ms; /* CLOCK_MONOTONIC ms: the cond uses that clock */
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	return ts;
+}
+
+static int side_init(struct side_read *r)
+{
+	pthread_condattr_t ca;
+	int err;
+
+	if (pthread_mutex_init(&r->lock, NULL))
+		return -ENOMEM;
+	err = pthread_condattr_init(&ca);
+	err = err ?: pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	err = err ?: pthread_cond_init(&r->done_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (err)
+		pthread_mutex_destroy(&r->lock);
+	return -err;
+}
+
+/*
+ * Hash fd in a thread of its own and wait until deadline_ms at most. On a
+ * timeout the thread is left to its read (counted in stuck_reads): a
+ * blocked read must not hold the caller (the agent's service loop, a scan).
+ */
+static int sha256_side(int fd, uint64_t size, const struct emb_hash_bound *b, uint64_t deadline_ms,
+		       uint8_t out[32], uint64_t *nbytes, uint64_t *live)
+{
+	struct side_read *r;
+	struct timespec until = abs_deadline(deadline_ms);
+	pthread_attr_t attr;
+	pthread_t tid;
+	int err = 0;
+
+	if (__atomic_load_n(&stuck_reads, __ATOMIC_RELAXED) >= MAX_STUCK)
+		return -EAGAIN;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	if (side_init(r)) {
+		free(r);
+		return -ENOMEM;
+	}
+	r->fd = dup(fd);
+	r->refs = 2;
+	r->size = size;
+	r->max_bytes = b->max_bytes;
+	r->deadline_ms = deadline_ms;
+	r->live = live;
+	if (r->fd < 0 || pthread_attr_init(&attr)) {
+		r->refs = 1;
+		side_put(r);
+		return -ENOMEM;
+	}
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = -pthread_create(&tid, &attr, side_main, r);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		r->refs = 1;
+		side_put(r);
+		return err;
+	}
+	pthread_mutex_lock(&r->lock);
+	while (!r->done && !err)
+		err = pthread_cond_timedwait(&r->done_cv, &r->lock, &until) == ETIMEDOUT ? -ETIMEDOUT : 0;
+	if (r->done) {
+		err = r->err;
+		if (!err) {
+			memcpy(out, r->digest, 32);
+			if (nbytes)
+				*nbytes = r->nbytes;
+		}
+	} else {
+		r->abandoned = 1;
+		__atomic_add_fetch(&stuck_reads, 1, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&r->lock);
+	side_put(r);
+	return err;
+}
+
+/*
+ * A file on a filesystem without a block device of its own (major 0: FUSE,
+ * NFS, CIFS, 9p, but also tmpfs, overlayfs, btrfs) may be served by
+ * someone who never answers a read: those reads go to a side thread. A
+ * block device's read ends (an error at worst), so it is read here.
+ */
+static int may_block(const struct stat *st)
+{
+	return major(st->st_dev) == 0;
+}
+
+/* The bounded hash of an open file with the caller's ctx and buffer. */
+static int sha256_bounded(int fd, const struct stat *st, const struct emb_hash_bound *b,
+			  EVP_MD_CTX *ctx, const EVP_MD *md, uint8_t *buf, size_t bufsz,
+			  uint8_t out[32], uint64_t *nbytes, uint64_t *live)
+{
+	uint64_t deadline = now_ms() + b->max_ms;
+
+	if ((uint64_t)st->st_size > b->max_bytes)
+		return -EFBIG;
+	if (may_block(st))
+		return sha256_side(fd, (uint64_t)st->st_size, b, deadline, out, nbytes, live);
+	return sha256_fd_buf(fd, ctx, md, buf, bufsz, (uint64_t)st->st_size, out, nbytes, live,
+			     b->max_bytes, deadline);
+}
+
+int emb_sha256_fd_bounded(int fd, const struct emb_hash_bound *b, uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = NULL;
+	uint8_t *buf = NULL;
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st))
+		return -errno;
+	ctx = EVP_MD_CTX_new();
+	buf = malloc(HASH_BUF_SIZE);
+	err = ctx && buf ? sha256_bounded(fd, &st, b, ctx, EVP_sha256(), buf, HASH_BUF_SIZE, out,
+					  NULL, NULL) :
+			   -ENOMEM;
 	free(buf);
 	EVP_MD_CTX_free(ctx);
 	return err;
+}
+
+struct emb_hash_bound emb_hash_bound_default(void)
+{
+	struct emb_hash_bound b = { EMB_HASH_MAX_BYTES, 30000 };
+	const char *env = getenv("EMBARGO_HASH_TIMEOUT_MS");
+	char *end;
+	unsigned long v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtoul(env, &end, 10);
+		if (!errno && !*end && v > 0 && v <= 3600000)
+			b.max_ms = (uint32_t)v;
+	}
+	return b;
+}
+
+int emb_sha256_fd(int fd, uint8_t out[32])
+{
+	const struct emb_hash_bound b = emb_hash_bound_default();
+
+	return emb_sha256_fd_bounded(fd, &b, out);
+}
+
+const char *emb_hash_strerror(int err, char *buf, size_t len)
+{
+	if (err == -EFBIG)
+		snprintf(buf, len, "skipped: larger than the hash bound (%llu bytes)",
+			 (unsigned long long)EMB_HASH_MAX_BYTES);
+	else if (err == -ETIMEDOUT)
+		snprintf(buf, len, "skipped: reading did not finish within the hash time bound");
+	else if (err == -EAGAIN)
+		snprintf(buf, len, "skipped: too many earlier reads still blocked");
+	else
+		snprintf(buf, len, "%s", strerror(-err));
+	return buf;
 }
 
 int emb_index_candidate(const char *name, mode_t mode, int libs)
@@ -200,6 +424,8 @@ struct scan {
 	int ret;  /* first non-zero: callback value or -errno; stops the scan */
 	struct ino_set files; /* inodes hashed (or being hashed) */
 	struct emb_scan_stats stats;
+	const struct emb_hash_bound *bound; /* o->bound or the default */
+	struct emb_hash_bound default_bound;
 };
 
 static void scan_error(struct scan *s, const char *path, int err)
@@ -211,7 +437,7 @@ static void scan_error(struct scan *s, const char *path, int err)
 	if (s->o->err_cb)
 		s->o->err_cb(s->ctx, path, err);
 	else
-		emb_warn("scan: %s: %s", path, strerror_r(err, msg, sizeof(msg)));
+		emb_warn("scan: %s: %s", path, emb_hash_strerror(-err, msg, sizeof(msg)));
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -386,8 +612,8 @@ static void hash_path(struct worker *w, const char *path)
 	}
 	if (!want_file(w->s, path, &st))
 		goto out;
-	err = sha256_fd_buf(fd, w->md, w->sha256, w->buf, HASH_BUF_SIZE, (uint64_t)st.st_size,
-			    fh.sha256, &nbytes, w->s->o->live_bytes);
+	err = sha256_bounded(fd, &st, w->s->bound, w->md, w->sha256, w->buf, HASH_BUF_SIZE,
+			     fh.sha256, &nbytes, w->s->o->live_bytes);
 	if (err) {
 		scan_error(w->s, path, -err);
 		goto out;
@@ -766,6 +992,8 @@ int emb_scan(const struct emb_scan_opts *o, emb_scan_cb cb, void *ctx, struct em
 	if (!s)
 		return -ENOMEM;
 	s->o = o;
+	s->default_bound = emb_hash_bound_default();
+	s->bound = o->bound ? o->bound : &s->default_bound;
 	s->cb = cb;
 	s->ctx = ctx;
 	err = scan_init(s);

@@ -20,8 +20,35 @@ static inline size_t emb_ino_hash(uint64_t dev, uint64_t ino)
 	return (size_t)(h ^ (h >> 29));
 }
 
-/* SHA-256 of an open file's content (reads from offset 0 with pread). */
+/*
+ * Bounds on hashing one file (issue 16 item 6): a file larger than
+ * max_bytes, or whose reading takes longer than max_ms, is not hashed
+ * (-EFBIG, -ETIMEDOUT): to the agent it stays unverified (denied under
+ * `unverified: deny`), `embargo scan` and `ban --kill` skip it with the
+ * reason and go on. A read that blocks (a FUSE server that never answers)
+ * is left behind in a thread of its own, which ends when the read returns
+ * or the process exits.
+ */
+struct emb_hash_bound {
+	uint64_t max_bytes;
+	uint32_t max_ms;
+};
+
+#define EMB_HASH_MAX_BYTES (4ULL << 30)
+/* scan, ban --kill, embargo test: a human waits. 30 s, or
+ * EMBARGO_HASH_TIMEOUT_MS from the environment (tests). */
+struct emb_hash_bound emb_hash_bound_default(void);
+/* The agent's on-demand hash: inside one heartbeat period (5 s). */
+#define EMB_HASH_BOUND_AGENT ((struct emb_hash_bound){ EMB_HASH_MAX_BYTES, 3000 })
+
+/* SHA-256 of an open file's content (reads from offset 0 with pread),
+ * within emb_hash_bound_default(). */
 int emb_sha256_fd(int fd, uint8_t out[32]);
+/* The same within *b; -EFBIG or -ETIMEDOUT over a bound, -EAGAIN when too
+ * many reads are still blocked, another -errno on a read error. */
+int emb_sha256_fd_bounded(int fd, const struct emb_hash_bound *b, uint8_t out[32]);
+/* Why a hash failed, for a skip line: the bound named, or strerror. */
+const char *emb_hash_strerror(int err, char *buf, size_t len);
 /* Lowercase hex of a digest; buf of at least 65 bytes. */
 void emb_sha256_hex(const uint8_t d[32], char *buf);
 
@@ -71,6 +98,7 @@ struct emb_scan_opts {
 	int each_link; /* report every path of a hard-linked inode, not only the first */
 	emb_scan_err_cb err_cb; /* NULL: "embargo: scan: PATH: error" on stderr */
 	uint64_t *live_bytes;   /* if set, += every chunk as it is read (atomic): progress bars */
+	const struct emb_hash_bound *bound; /* NULL: emb_hash_bound_default() */
 };
 
 struct emb_scan_stats {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hashindex.h"
+#include "log.h"
 
 struct exe_seen {
 	uint64_t dev, ino, size;
@@ -58,8 +59,15 @@ static struct exe_seen *seen_add(struct walk *w, int fd, const struct stat *sb)
 	struct exe_seen *grown, *s;
 	uint8_t d[32];
 
-	if (emb_sha256_fd(fd, d))
+	int err = emb_sha256_fd(fd, d);
+	char why[128];
+
+	if (err) {
+		/* Bounded (hashindex.h): a huge or blocking file is skipped. */
+		emb_warn("ban --kill: an executable (inode %llu): %s", (unsigned long long)sb->st_ino,
+			 emb_hash_strerror(err, why, sizeof(why)));
 		return NULL;
+	}
 	grown = realloc(w->seen, (w->n_seen + 1) * sizeof(*w->seen));
 	if (!grown)
 		return NULL;
@@ -189,17 +197,26 @@ static int maps_have(const char *root, pid_t pid, uint64_t kdev, uint64_t ino)
 	return found;
 }
 
-/* pid runs the image now: its exe (stat through the link, nothing opened)
- * or, with mapped, one of its mappings. */
+/*
+ * pid runs the image now: its exe (stat through the link, nothing opened)
+ * or one of its mappings. maps names the kernel's own (s_dev, ino) and
+ * needs no access to the file: it also finds an exe that root may not
+ * stat (a FUSE mount without allow_other). mapped: any mapping counts
+ * (a banned library), else only when exe could not be stat'ed.
+ */
 static int runs_image(const char *root, pid_t pid, uint64_t kdev, uint64_t ino, int mapped)
 {
 	char path[PATH_MAX];
 	struct stat sb;
 
 	snprintf(path, sizeof(path), "%s/%d/exe", root, (int)pid);
-	if (!stat(path, &sb) && emb_kdev(sb.st_dev) == kdev && (uint64_t)sb.st_ino == ino)
-		return 1;
-	return mapped && maps_have(root, pid, kdev, ino);
+	if (!stat(path, &sb)) {
+		if (emb_kdev(sb.st_dev) == kdev && (uint64_t)sb.st_ino == ino)
+			return 1;
+		if (!mapped)
+			return 0;
+	}
+	return maps_have(root, pid, kdev, ino);
 }
 
 int emb_proc_kill_if_runs(const char *proc_root, pid_t pid, uint64_t kdev, uint64_t ino,
