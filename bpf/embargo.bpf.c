@@ -146,37 +146,37 @@ static __always_inline void emb_classic_map(struct file *file, __u64 vm_start, _
 }
 
 /*
- * Classic backend, executable mappings: mmap(PROT_EXEC) of a file fd and
- * mprotect(PROT_EXEC), seen at syscall entry (kprobes are not available on
- * every kernel this backend serves; fentry is refused where LSM is). A kill
- * here is delivered before the task returns to user mode: the mapping may
- * be made, but none of its instructions runs. Mappings the kernel makes
- * itself (the ELF loader: the exe, judged at exec, and its interpreter)
- * are not syscalls and are not seen here.
+ * Classic backend, executable mappings, judged at syscall exit from what the
+ * kernel mapped: every VMA of the resulting range, its vm_file and VM_EXEC
+ * (so READ_IMPLIES_EXEC, a range spanning several mappings and an fd
+ * swapped by another thread all show as they are). x86-64 and 32-bit
+ * (int $0x80, a 32-bit task) numbers both; a kill here is delivered before
+ * the task returns to user mode: the mapping exists, none of its
+ * instructions runs. Mappings the kernel makes itself (the ELF loader: the
+ * exe, judged at exec, and its interpreter) are not syscalls and are not
+ * seen here.
  */
 #define EMB_NR_MMAP 9
 #define EMB_NR_MPROTECT 10
 #define EMB_NR_PKEY_MPROTECT 329
+#define EMB_NR32_OLD_MMAP 90
+#define EMB_NR32_MPROTECT 125
+#define EMB_NR32_MMAP2 192
+#define EMB_NR32_PKEY_MPROTECT 380
 #define MAP_ANONYMOUS 0x20
-
-static __always_inline struct file *emb_fd_file(int fd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *file = NULL;
-
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
-		return NULL;
-	return file;
-}
+#define VM_EXEC 0x4
+#define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
+#define EMB_EBUSY 16
+#define EMB_ENOENT 2
+/* VMAs judged per syscall; a longer range is refused (fail-closed). */
+#define EMB_VMA_MAX 256
+/* bpf_find_vma takes mmap_lock with a trylock: retries while another
+ * thread of the process holds it for writing. */
+#define EMB_VMA_TRIES 64
 
 struct emb_vma_ctx {
 	struct file *file;
-	__u64 start, end;
+	__u64 start, end, flags;
 };
 
 static long emb_vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
@@ -186,33 +186,150 @@ static long emb_vma_cb(struct task_struct *task, struct vm_area_struct *vma, voi
 	c->file = BPF_CORE_READ(vma, vm_file);
 	c->start = BPF_CORE_READ(vma, vm_start);
 	c->end = BPF_CORE_READ(vma, vm_end);
+	c->flags = BPF_CORE_READ(vma, vm_flags);
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(emb_sys_enter, struct pt_regs *regs, long id)
+struct emb_walk {
+	__u64 addr, end;
+	int done;       /* the end of the range, or a hole, was reached */
+	int unreadable; /* a VMA of the range could not be read */
+};
+
+/* One VMA of the range per call (bpf_loop): 1 stops the walk. */
+static long emb_walk_step(__u64 i, void *data)
 {
+	struct emb_walk *w = data;
 	struct emb_vma_ctx c = {};
+	long err = -EMB_EBUSY;
+
+	if (w->addr >= w->end) {
+		w->done = 1;
+		return 1;
+	}
+	for (int t = 0; t < EMB_VMA_TRIES && err == -EMB_EBUSY; t++)
+		err = bpf_find_vma(bpf_get_current_task_btf(), w->addr, emb_vma_cb, &c, 0);
+	/* A hole: nothing is mapped there, and neither mmap nor mprotect
+	 * goes past one. */
+	if (err == -EMB_ENOENT) {
+		w->done = 1;
+		return 1;
+	}
+	if (err || c.end <= w->addr) {
+		w->unreadable = 1;
+		return 1;
+	}
+	/* Fail-open for data and anonymous mappings: no file, or pages that
+	 * cannot run; the task's own exe was judged at exec. */
+	if ((c.flags & VM_EXEC) && c.file && !emb_is_own_exe(c.file)) {
+		/* (A mapping of a file is also where marking inodes mapped
+		 * shared+writable would go: c.flags holds VM_SHARED/VM_WRITE.) */
+		emb_classic_map(c.file, c.start, c.end);
+	}
+	w->addr = c.end;
+	return 0;
+}
+
+/* The mapping syscall the task is leaving, as (start, len), or 0 when it
+ * made nothing executable that was not executable before. */
+static __always_inline int emb_mapped_range(struct pt_regs *regs, long id, long ret, __u64 *start,
+					    __u64 *len)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	int compat = task->thread_info.status & TS_COMPAT;
+	int rie = task->personality & READ_IMPLIES_EXEC;
 	unsigned long prot;
 
-	if (id != EMB_NR_MMAP && id != EMB_NR_MPROTECT && id != EMB_NR_PKEY_MPROTECT)
-		return 0;
-	prot = BPF_CORE_READ(regs, dx);
-	/* Fail-open for data mappings: only executable pages run code. */
-	if (!(prot & PROT_EXEC))
-		return 0;
-	if (id == EMB_NR_MMAP) {
-		/* Anonymous memory: no file, nothing to be banned. */
-		if (BPF_CORE_READ(regs, r10) & MAP_ANONYMOUS)
+	if (!compat) {
+		if (id == EMB_NR_MMAP) {
+			/* Anonymous memory: no file, nothing to be banned. */
+			if (ret < 0 && ret > -4096)
+				return 0;
+			if (regs->r10 & MAP_ANONYMOUS)
+				return 0;
+			*start = ret;
+		} else if (id == EMB_NR_MPROTECT || id == EMB_NR_PKEY_MPROTECT) {
+			/* even a failed mprotect may have changed the VMAs
+			 * before the one that failed */
+			*start = regs->di;
+		} else {
 			return 0;
-		emb_classic_map(emb_fd_file((int)BPF_CORE_READ(regs, r8)), 0, 0);
-		return 0;
+		}
+		*len = regs->si;
+		prot = regs->dx;
+	} else {
+		if (id == EMB_NR32_MMAP2) {
+			if (ret < 0 && ret > -4096)
+				return 0;
+			if ((__u32)regs->si & MAP_ANONYMOUS)
+				return 0;
+			*start = (__u32)ret;
+			prot = (__u32)regs->dx;
+		} else if (id == EMB_NR32_MPROTECT || id == EMB_NR32_PKEY_MPROTECT) {
+			*start = (__u32)regs->bx;
+			prot = (__u32)regs->dx;
+		} else if (id == EMB_NR32_OLD_MMAP) {
+			/* old_mmap(struct mmap_arg_struct *): addr, len, prot,
+			 * flags, fd, offset, 32 bits each */
+			__u32 a[4];
+
+			if (ret < 0 && ret > -4096)
+				return 0;
+			/* Unreadable arguments: judge as executable, one VMA
+			 * at least (fail-closed). */
+			if (bpf_probe_read_user(a, sizeof(a), (void *)(unsigned long)(__u32)regs->bx)) {
+				a[1] = 1;
+				a[2] = PROT_EXEC;
+				a[3] = 0;
+			}
+			if (a[3] & MAP_ANONYMOUS)
+				return 0;
+			*start = (__u32)ret;
+			*len = a[1];
+			prot = a[2];
+			goto got;
+		} else {
+			return 0;
+		}
+		*len = (__u32)regs->cx;
 	}
-	/* mprotect: the mapping at the start address (a range spanning
-	 * several files is judged by its first). */
-	if (bpf_find_vma(bpf_get_current_task_btf(), BPF_CORE_READ(regs, di), emb_vma_cb, &c, 0))
+got:
+	/* Fail-open for data mappings: only PROT_EXEC, or PROT_READ under
+	 * READ_IMPLIES_EXEC, makes VM_EXEC pages. */
+	if (!(prot & PROT_EXEC) && !(rie && (prot & PROT_READ)))
 		return 0;
-	emb_classic_map(c.file, c.start, c.end);
+	return *len != 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(emb_sys_exit, struct pt_regs *regs, long ret)
+{
+	/* x32 calls carry bit 30 and use the x86-64 numbers */
+	long id = regs->orig_ax & ~0x40000000L;
+	struct emb_walk w = {};
+	__u64 start, len;
+
+	/* Every syscall of every task passes here: the cheapest test first. */
+	if (id != EMB_NR_MMAP && id != EMB_NR_MPROTECT && id != EMB_NR_PKEY_MPROTECT &&
+	    id != EMB_NR32_MMAP2 && id != EMB_NR32_MPROTECT && id != EMB_NR32_PKEY_MPROTECT &&
+	    id != EMB_NR32_OLD_MMAP)
+		return 0;
+	if (!emb_mapped_range(regs, id, ret, &start, &len))
+		return 0;
+	w.addr = start & ~4095ULL;
+	w.end = start + len;
+	if (w.end < w.addr)
+		w.end = ~0ULL;
+	if (bpf_loop(EMB_VMA_MAX, emb_walk_step, &w, 0) < 0)
+		w.unreadable = 1;
+	/* Fail-closed: a range we could not read to its end (mmap_lock held
+	 * for writing through every retry, or more than EMB_VMA_MAX VMAs)
+	 * may hold a banned mapping: the task is killed, and counted. */
+	if (w.unreadable || !w.done) {
+		emb_count(EMB_STAT_VMA_UNREAD);
+		emb_count(EMB_STAT_DENIED);
+		bpf_send_signal(SIGKILL);
+	}
 	return 0;
 }
 

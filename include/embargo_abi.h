@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 7
+#define EMBARGO_ABI_VERSION 8
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
@@ -147,7 +147,8 @@ enum emb_stat {
 	EMB_STAT_KMOD_RECORD_LOST = 9, /* embargo.ko could not record a verdict in emb_inodes */
 	EMB_STAT_KMOD_GATE_CALLS = 10, /* exec levels embargo.ko judged with maps attached */
 	EMB_STAT_KMOD_GATE_NS = 11, /* ns spent in them (hashing included): the module's cost */
-	EMB_STAT_MAX = 12, /* keep last */
+	EMB_STAT_VMA_UNREAD = 12, /* classic, kmod: a mapped range could not be read: killed */
+	EMB_STAT_MAX = 13, /* keep last */
 };
 
 enum emb_event_type {

@@ -8,9 +8,9 @@
  * names are those of ABI 1 and 2 so that a takeover finds the old links.
  */
 const struct emb_hook emb_hooks[] = {
-	/* classic: exec judged at sched_process_exec, mmap/mprotect at sys_enter */
+	/* classic: exec judged at sched_process_exec, mappings at sys_exit */
 	{ "emb_exec", "link_exec", EMB_ON(EMB_BACKEND_CLASSIC), EMB_ATTACH_AUTO },
-	{ "emb_sys_enter", "link_mmap", EMB_ON(EMB_BACKEND_CLASSIC) | EMB_ON(EMB_BACKEND_KMOD),
+	{ "emb_sys_exit", "link_mmap", EMB_ON(EMB_BACKEND_CLASSIC) | EMB_ON(EMB_BACKEND_KMOD),
 	  EMB_ATTACH_AUTO },
 	/* lsm */
 	{ "emb_lsm_exec", "link_exec", EMB_ON(EMB_BACKEND_LSM), EMB_ATTACH_AUTO },

@@ -30,6 +30,8 @@ static const struct {
 				       "Exec levels (script, interpreter) embargo.ko judged with maps attached." },
 	[EMB_STAT_KMOD_GATE_NS] = { "kmod_gate_ns",
 				    "Nanoseconds embargo.ko spent judging execs, hashing included." },
+	[EMB_STAT_VMA_UNREAD] = { "mappings_unreadable",
+				  "classic, kmod: mapping calls whose VMAs could not be read; killed (also in denied)." },
 };
 
 const char *emb_stat_name(unsigned k)
