@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(make gcc gcc-12 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
       libssl-dev libcmocka-dev pkg-config iproute2 procps util-linux
-      qemu-system-x86 busybox-static
+      qemu-system-x86 busybox-static gcc-multilib
       libclang-rt-14-dev libjansson-dev libsystemd-dev systemd groff-base man-db liblmdb-dev libaudit-dev
       dpkg-dev lintian fuse3 libfuse3-dev)
 

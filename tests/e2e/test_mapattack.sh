@@ -11,9 +11,17 @@ require_root "e2e mapattack"
 
 cp "$FIX/allowed" "$T/bin/copy-allowed"
 cp "$FIX/netprobe" "$T/bin/other-clean"
+# 32-bit builds (gcc-multilib, scripts/deps.sh) for ld-linux.so.2 ./banned32
+LD32=/lib/ld-linux.so.2
+have32=0
+if gcc -m32 -O2 -o "$T/bin/banned32" tests/fixtures/victim.c 2> "$T/cc32.err" &&
+	gcc -m32 -O2 -o "$T/bin/allowed32" tests/fixtures/allowed.c 2>> "$T/cc32.err" && [ -x "$LD32" ]; then
+	have32=1
+fi
 chmod 755 "$T" "$T/bin"
 write_host SECRET
 write_policy
+[ $have32 = 1 ] && sed -i "s|^      - $BANNED_SHA\$|&\n      - $(sha256 "$T/bin/banned32")|" "$T/policy.yaml"
 start_agent || { bad "agent starts"; summary "e2e mapattack"; exit 1; }
 wait_for "$T/agent.err" 'index: [0-9]+ files, [0-9]+ hashed' 60
 check "backend classic here" log_has '"event":"policy","action":"loaded"' '"backend":"classic"'
@@ -48,6 +56,21 @@ attack 137 "" "int \$0x80 mmap2(PROT_EXEC) of banned: killed" int80 mmap "$B"
 attack 137 "" "int \$0x80 mmap2(PROT_READ) + mprotect(PROT_EXEC) of banned: killed" int80 mprotect "$B"
 attack 0 ok "clean twin: int \$0x80 mmap2(PROT_EXEC) of a clean file" int80 mmap "$T/bin/allowed"
 attack 0 ok "clean twin: int \$0x80 mprotect(PROT_EXEC) of a clean file" int80 mprotect "$T/bin/allowed"
+
+if [ $have32 = 1 ]; then
+	rm -f "$T/marker"
+	out=$(EMB_MARKER="$T/marker" setpriv --reuid nobody --regid nogroup --clear-groups "$LD32" "$T/bin/banned32" 2>&1)
+	rc=$?
+	check "32-bit ld-linux.so.2 ./banned32 (mmap2 from a 32-bit task): killed (exit $rc), never ran" \
+		[ "$rc" = 137 -a ! -e "$T/marker" ]
+	out=$(setpriv --reuid nobody --regid nogroup --clear-groups "$LD32" "$T/bin/allowed32" 2>&1)
+	rc=$?
+	check "clean twin: ld-linux.so.2 ./allowed32 runs (exit $rc: $out)" [ "$rc" = 0 ]
+	rc=$(run_fixture "$T/bin/banned32")
+	check "direct exec of banned32: killed (exit $rc), never ran" [ "$rc" = 137 -a ! -e "$T/marker" ]
+else
+	bad "32-bit fixtures: gcc -m32 and $LD32 (gcc-multilib, make deps)" "$(cat "$T/cc32.err")"
+fi
 
 sleep 0.5
 check "mmap deny lines, method sigkill, name the banned file" \
