@@ -1,24 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * embargo.bpf.c - every entry point of both backends, over one set of maps
- * (emb_decide.bpf.h). The loader turns autoload off for the programs of the
- * backend it did not choose, so only one exec path is ever loaded.
+ * embargo.bpf.c - every entry point of every backend, over one set of maps
+ * (emb_decide.bpf.h). The loader (loader/hooks.c, one row per program)
+ * turns autoload off for the programs of the backends it did not choose,
+ * so only one exec path is ever loaded.
  *
- * classic (kernels without a usable BPF LSM):
+ * classic (kernels with neither BPF LSM nor trampolines):
  *   exec:  tp_btf/sched_process_exec sees the new image before it runs one
  *          instruction; a banned one gets SIGKILL, delivered on the way back
  *          to user mode.
- *   mmap:  tp_btf/sys_enter kills a task calling mmap/mprotect PROT_EXEC
- *          on a banned file (ld.so ./banned, a .so).
+ *   mmap:  tp_btf/sys_exit kills a task whose mmap/mprotect left a banned
+ *          file's pages executable (ld.so ./banned, a .so), judged from
+ *          the VMAs the kernel made.
  * lsm:
- *   exec:  lsm/bprm_check_security returns -EPERM: execve() fails cleanly.
+ *   exec:  lsm/bprm_check_security returns -EPERM: execve() fails cleanly
+ *          (a #! script too: the hook runs per binfmt level).
  *   mmap:  lsm/mmap_file and lsm/file_mprotect refuse PROT_EXEC of a banned
  *          file (ld.so ./banned, a banned .so) with -EPERM.
+ * fmod_ret (BPF LSM not active, trampolines work): the lsm decisions on
+ *          the security_* functions that call the LSMs.
  * kmod (embargo.ko loaded, no usable BPF LSM):
  *   exec:  the module's binfmt handler fails execve() with EPERM and hashes
  *          unverified files itself; its events arrive here through its
  *          tracepoint (raw_tp/embargo_kmod_event) and go to emb_events.
- *   mmap:  as classic (tp_btf/sys_enter, SIGKILL).
+ *   mmap:  as classic (tp_btf/sys_exit, SIGKILL).
  * all:
  *   unverified: a file with no verdict for its current ctime and size is
  *          denied or let through per host.yaml `unverified:` and handed to
