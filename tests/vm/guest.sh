@@ -152,6 +152,14 @@ attack() {
 	if printf '%s\n' "$got" | grep -qxE "$want"; then ok "$name: $got"; else bad "$name -> $want" "got: $got"; fi
 }
 
+# killed NAME ARGS...: mapattack ARGS is killed by SIGKILL (classic), silent.
+killed() {
+	name=$1; shift
+	got=$(/fix/mapattack "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 137 ] && [ -z "$got" ]; then ok "$name: killed"; else bad "$name: killed" "rc $rc, got: $got"; fi
+}
+
 shell_rc() {
 	rm -f $T/marker
 	EMB_MARKER=$T/marker sh -c "$*" >/dev/null 2>&1
@@ -269,6 +277,20 @@ test_classic() {
 	expect_probe EPERM tcp 127.0.0.2 443
 	expect_probe EPERM udp 127.0.0.4 5353
 	check "exec deny line, method sigkill" log_has '"event":"exec","action":"deny","method":"sigkill"'
+	# mappings judged at sys_exit from the VMAs (the e2e test_mapattack cases, on 6.1)
+	killed "mprotect(PROT_EXEC) over clean + banned pages" span $T/bin/allowed $T/bin/banned
+	attack ok "clean twin: mprotect over clean + clean pages" span $T/bin/allowed $T/bin/copy-allowed
+	killed "READ_IMPLIES_EXEC + mmap(PROT_READ) of banned" rie $T/bin/banned
+	attack "ok exec" "clean twin: READ_IMPLIES_EXEC mmap of allowed" rie $T/bin/allowed
+	killed "int 0x80 mmap2(PROT_EXEC) of banned" int80 mmap $T/bin/banned
+	killed "int 0x80 mprotect(PROT_EXEC) of banned" int80 mprotect $T/bin/banned
+	attack ok "clean twin: int 0x80 mmap2 of allowed" int80 mmap $T/bin/allowed
+	attack "second mapped in 0 of 10, killed [1-9][0-9]*" "dup2 race: every child that mapped banned killed" \
+		race $T/bin/allowed $T/bin/banned 2000
+	rc=$(shell_rc $LDSO $T/bin/banned-dyn)
+	check "ld.so banned-dyn killed (rc $rc), never runs" test "$rc" = 137 -a ! -e $T/marker
+	rc=$(shell_rc $LDSO $T/bin/allowed-dyn)
+	check "ld.so allowed-dyn runs (rc $rc)" [ "$rc" = 0 ]
 	kill $AGENT
 	wait $AGENT
 	/bin/embargo unload --pin-dir /sys/fs/bpf/embargo >/dev/null 2>&1
