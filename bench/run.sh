@@ -10,7 +10,8 @@
 # N_DISTINCT=5000 fresh binaries per cache-defeating run; N_HOOK=2000 execs
 # per hook-cost batch; N_CONNECT=20000 connects per run; N_CIDR=100000 rules;
 # N_TREE=100000 files in the index tree (the open-heavy workload reads the
-# first N_TREE/2); SCAN_FILES=50000 for bench/scan.sh (0 skips it). FAPOLICYD=0 skips
+# first N_TREE/2); SCAN_FILES=50000 for bench/scan.sh (0 skips it); SYSTAX=0
+# skips the syscall tax (bench/syscalltax.sh, N_SYSCALL). FAPOLICYD=0 skips
 # fapolicyd; FAPOLICYD_INSTALL=0 never apt-gets it.
 #
 # Rounds alternate bare, embargo, fapolicyd, bare, ... so that drift of this
@@ -455,6 +456,13 @@ if [ "${RELOAD:-1}" != 0 ]; then
 	RELOAD_SH_OUT=$(OUT=$OUT RUNS=$RUNS ./bench/reload.sh 2>&1) || RELOAD_SH_OUT="bench/reload.sh failed: $RELOAD_SH_OUT"
 fi
 
+# ---- 5. syscall tax (bench/syscalltax.sh; SYSTAX=0 skips) --------------------
+SYSTAX_OUT=
+if [ "${SYSTAX:-1}" != 0 ]; then
+	say "syscall tax: getppid loop, with the agent and without, per backend"
+	SYSTAX_OUT=$(OUT=$OUT RUNS=$RUNS ./bench/syscalltax.sh 2>&1) || SYSTAX_OUT="bench/syscalltax.sh failed: $SYSTAX_OUT"
+fi
+
 # ---- report -----------------------------------------------------------------
 # vals KEY: the recorded values; stat: "median min max n".
 vals() { awk -v k="$1" '$1 == k { print $2 }' "$R"; }
@@ -501,7 +509,7 @@ for c in $hook_cfgs; do
 		row "exec hook \`$p\`, ${CFG_TXT[$c]} (map held $fill; agent RSS ${rss} MiB)" "ns/call" "$s" "$g" "$v" "%.0f"
 	done
 	for p in $hook_names; do
-		case $p in floor_exec | *sys_enter*) continue ;; *exec*) ;; *) continue ;; esac
+		case $p in floor_exec | *sys_enter* | *sys_exit*) continue ;; *exec*) ;; *) continue ;; esac
 		s=$(paste <(vals "hook.$c.$p") <(vals "hook.$c.floor_exec") | awk 'NF == 2 { print $1 - $2 }' | mstat)
 		# Issue 21: the hook's own cost, above what any program on the same
 		# hook costs here, with 1M inodes in the map.
@@ -565,6 +573,20 @@ s=$(vals rssfile | awk '{ print $1 / 1024 }' | mstat); row "of which mapped file
 s=$(vals agent_start.storm | mstat); row "agent start to \"loaded\" ($TREE_FILES files, $N_CIDR CIDRs)" "s" "$s" "" "" "%.2f"
 s=$(vals scan.ratio | mstat); row "embargo scan / sha256sum speed (${SCAN_TREE:-bench/scan.sh})" "×" "$s" "≥ 3×" "${SCAN_NOTE:-$(verdict "${s%% *}" '>=' 3)}" "%.2f"
 s=$(vals scan.embargo | mstat); row "embargo scan" "s" "$s" "" "" "%.3f"
+# Issue 17: the syscall tax per backend this kernel runs (medians of RUNS).
+while read -r be a b c; do
+	[ -n "$be" ] || continue
+	case $be:$a in
+	*:refused) row "syscall tax, $be backend" "" "- - - 0" "≤ 1 % (lsm, fmod_ret)" "not on this kernel: $b $c" ;;
+	lsm:[0-9]* | fmod_ret:[0-9]*)
+		row "syscall tax, $be backend: getppid speed with the agent / bare ($a → $b ns/call)" "" \
+			"$c $c $c $RUNS" "≥ 0.99" "$(verdict "$c" '>=' 0.99)" "%.3f" ;;
+	*:[0-9]*)
+		row "syscall tax, $be backend: getppid speed with the agent / bare ($a → $b ns/call)" "" \
+			"$c $c $c $RUNS" "(published; a program on every syscall exit)" "" "%.3f" ;;
+	*) row "syscall tax" "" "- - - 0" "" "$be $a $b $c" ;;
+	esac
+done <<< "$SYSTAX_OUT"
 s=$(vals scan.sha | mstat); row "sha256sum (find, xargs)" "s" "$s" "" "" "%.3f"
 
 # ---- machine facts, plain words, the page -----------------------------------
