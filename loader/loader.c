@@ -416,7 +416,7 @@ static int try_classic(struct emb_loader *l, const struct emb_loader_opts *opts,
 /*
  * embargo.ko loaded (it answers on EMB_KMOD_DEV with this ABI): exec is the
  * module's (EPERM, every level, unverified files hashed in the kernel),
- * mmap is classic's sys_enter program. The maps are handed over at attach.
+ * mmap is classic's sys_exit program. The maps are handed over at attach.
  */
 static int try_kmod(struct emb_loader *l, const struct emb_loader_opts *opts, char *why,
 		    size_t why_len)
