@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The syscall tax: a getppid loop (bench/sysloop.c) with the agent running
 # and without, alternated in one run, per backend this kernel runs
-# (--backend lsm, fmod_ret, classic; one this kernel refuses is reported as
+# (--backend lsm, fmod_ret, kmod, classic; one this kernel refuses is reported as
 # such). Root. Prints "BACKEND bare_ns agent_ns ratio" per backend (medians
 # over RUNS rounds; ratio = bare/agent speed, 1.00 = no tax) or
 # "BACKEND refused WHY". Called by bench/run.sh; runs alone too:
@@ -66,7 +66,7 @@ start() {
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for be in lsm fmod_ret classic; do
+for be in lsm fmod_ret kmod classic; do
 	if ! start "$be"; then
 		why=$(grep -m1 -o 'unusable: .*' "$T/err" || tail -n1 "$T/err")
 		echo "$be refused ${why:-?}"
