@@ -229,8 +229,8 @@ test_eperm() {
 # Cost of the hooks, inside the guest (TCG: compare, do not quote as host
 # figures): exec and mmap loops with the agent attached, then with an
 # empty fmod_ret program on the same three functions, then with nothing.
-EXEC_N=200
-MMAP_N=20000
+EXEC_N=100
+MMAP_N=10000
 measure() { # LABEL [PREFIX...]
 	label=$1; shift
 	e=$("$@" /bin/vmhelper bench exec /fix/allowed $EXEC_N)
