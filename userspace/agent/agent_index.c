@@ -638,6 +638,34 @@ static int pidfd_open_(pid_t pid)
 }
 
 /*
+ * The requester has exited (or is a zombie: its exe and mappings are gone
+ * too), so a failed open says nothing about the file. pidfd pins the task
+ * (the pid may be reused): the state is read between two liveness checks.
+ */
+static int task_gone(int pidfd, uint32_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0))
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return 1;
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) != 0;
+}
+
+/*
  * A banned image was let run (unverified: allow): kill every task running
  * it, the requester and whatever it forked, each checked through a pidfd
  * (never a stale pid). Returns 1 when at least one was killed and none
@@ -799,6 +827,16 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	if (news && admit_unverified(x, e))
 		agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
 	pthread_mutex_unlock(&x->lock);
+	/* Fail-open for this request only: a task that ended before its file
+	 * could be opened leaves nothing to judge (the file stays unverified:
+	 * its next exec or mapping asks again). Treating it as unreadable
+	 * would kill every task mapping the same inode: for a short-lived
+	 * process that mapped libc, every process on the host. */
+	if (fd < 0 && task_gone(pidfd, e->pid)) {
+		emb_debug("index: unverified %s (pid %u) ended before it could be opened",
+			  e->exec.path, e->pid);
+		goto out;
+	}
 	err = fd < 0 ? -ENOENT : hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL,
 						&r, &v);
 	if (err) {
