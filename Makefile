@@ -49,7 +49,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(OUT)/fixtures/%,$(wildcard tests/fixtures/*.c))
 
 .PHONY: all deps test unit cli-test load-test e2e run install install-test deb package-test clean vmlinux help fuzz \
-	kmod kmod-clean install-dkms
+	kmod kmod-clean install-dkms tsan-test
 
 all: $(OUT)/embargo $(FIXTURES) $(OUT)/demo/vendor-agent
 
@@ -188,6 +188,15 @@ vm-test: $(CORE_OBJS) $(APP_OBJS) $(OUT)/embargo.bpf.o
 
 e2e: $(OUT)/embargo $(FIXTURES)
 	$(Q)./tests/run-scripts.sh e2e tests/e2e
+
+# The agent's event path under ThreadSanitizer (tests/tsan/run.sh): its own
+# OUT, so no other object is rebuilt. setarch -R: TSan's shadow memory needs
+# the classic address layout on kernels with a large mmap randomisation.
+TSAN_OUT := $(OUT)/tsan
+tsan-test: $(FIXTURES) $(FIXLIBS)
+	$(Q)$(MAKE) --no-print-directory OUT=$(TSAN_OUT) CFLAGS="-O2 -g -fsanitize=thread" \
+		$(TSAN_OUT)/embargo
+	$(Q)EMBARGO=$(CURDIR)/$(TSAN_OUT)/embargo setarch "$$(uname -m)" -R ./tests/tsan/run.sh
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all

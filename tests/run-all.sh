@@ -3,7 +3,7 @@
 # prints its own "LAYER: N passed, N failed"; the last line sums the layers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-LAYERS=(unit cli-test fuzz install-test package-test load-test e2e vm-test)
+LAYERS=(unit cli-test fuzz install-test package-test load-test e2e tsan-test vm-test)
 pass=0 fail=0
 for layer in "${LAYERS[@]}"; do
 	echo "=== make $layer"

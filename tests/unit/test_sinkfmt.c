@@ -12,7 +12,9 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "jsonw.h"
 #include "metrics.h"
+#include "record.h"
 #include "sinkfmt.h"
 
 static const char *deny_line =
@@ -20,12 +22,49 @@ static const char *deny_line =
 	"\"method\":\"eperm\",\"policy\":\"p1\",\"vendor\":\"Test Vendor\",\"path\":\"/a b\","
 	"\"pid\":42,\"host_level\":\"SECRET\"}";
 
+/* The sinks take records; these read a line back first, as `embargo log`
+ * does. test_built_record checks the agent's path gives the same. */
+static int journal_fields(const char *line, struct emb_fields *f)
+{
+	struct emb_record r;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (emb_record_from_json(&r, line, strlen(line)))
+		return -1;
+	err = emb_journal_fields(&r, f);
+	emb_record_free(&r);
+	return err;
+}
+
+static int line_priority(const char *line)
+{
+	struct emb_record r;
+	int prio;
+
+	assert_int_equal(emb_record_from_json(&r, line, strlen(line)), 0);
+	prio = emb_record_priority(&r);
+	emb_record_free(&r);
+	return prio;
+}
+
+static char *audit_text(const char *line, int *success)
+{
+	struct emb_record r;
+	char *t;
+
+	assert_int_equal(emb_record_from_json(&r, line, strlen(line)), 0);
+	t = emb_audit_text(&r, success);
+	emb_record_free(&r);
+	return t;
+}
+
 static void test_journal_fields(void **state)
 {
 	struct emb_fields f;
 
 	(void)state;
-	assert_int_equal(emb_journal_fields(deny_line, &f), 0);
+	assert_int_equal(journal_fields(deny_line, &f), 0);
 	assert_int_equal(f.n, 3 + 9);
 	assert_true(strncmp(f.v[0], "MESSAGE=2026-11-23 09:08:43 DENY", 32) == 0);
 	assert_string_equal(f.v[1], "PRIORITY=4");
@@ -47,28 +86,28 @@ static void test_journal_arrays_and_errors(void **state)
 	struct emb_fields f;
 
 	(void)state;
-	assert_int_equal(emb_journal_fields("{\"event\":\"policy\",\"action\":\"loaded\","
-					    "\"policies\":[\"a\",\"b\"]}", &f), 0);
+	assert_int_equal(journal_fields("{\"event\":\"policy\",\"action\":\"loaded\","
+					"\"policies\":[\"a\",\"b\"]}", &f), 0);
 	assert_string_equal(f.v[1], "PRIORITY=5");
 	assert_string_equal(f.v[5], "EMBARGO_POLICIES=a,b");
 	emb_fields_free(&f);
-	assert_int_equal(emb_journal_fields("not json", &f), -1);
+	assert_int_equal(journal_fields("not json", &f), -1);
 	assert_int_equal(f.n, 0);
 }
 
 static void test_priorities(void **state)
 {
 	(void)state;
-	assert_int_equal(emb_line_priority(deny_line), LOG_WARNING);
-	assert_int_equal(emb_line_priority("{\"event\":\"exec\",\"action\":\"audit\"}"), LOG_NOTICE);
-	assert_int_equal(emb_line_priority("{\"event\":\"lost\",\"count\":3}"), LOG_WARNING);
-	assert_int_equal(emb_line_priority("{\"event\":\"policy\",\"action\":\"refused\"}"), LOG_ERR);
+	assert_int_equal(line_priority(deny_line), LOG_WARNING);
+	assert_int_equal(line_priority("{\"event\":\"exec\",\"action\":\"audit\"}"), LOG_NOTICE);
+	assert_int_equal(line_priority("{\"event\":\"lost\",\"count\":3}"), LOG_WARNING);
+	assert_int_equal(line_priority("{\"event\":\"policy\",\"action\":\"refused\"}"), LOG_ERR);
 }
 
 static void test_audit_text(void **state)
 {
 	int success = -1;
-	char *t = emb_audit_text(deny_line, &success);
+	char *t = audit_text(deny_line, &success);
 
 	(void)state;
 	assert_non_null(t);
@@ -78,9 +117,75 @@ static void test_audit_text(void **state)
 			       "policy=\"p1\" vendor=546573742056656E646F72 path=2F612062 pid=42 "
 			       "host_level=\"SECRET\"");
 	free(t);
-	t = emb_audit_text("{\"event\":\"exec\",\"action\":\"audit\"}", &success);
+	t = audit_text("{\"event\":\"exec\",\"action\":\"audit\"}", &success);
 	assert_int_equal(success, 1);
 	free(t);
+}
+
+/* The record jsonw builds (the agent's) is the one read back from its line:
+ * same JSON bytes, same journal fields, same audit text. */
+static void test_built_record(void **state)
+{
+	struct emb_fields a, b;
+	struct emb_json j;
+	char *ta, *tb;
+	int sa, sb;
+
+	(void)state;
+	emb_json_begin(&j);
+	emb_json_str(&j, "time", "2026-11-23T09:08:43.123456Z");
+	emb_json_str(&j, "event", "exec");
+	emb_json_str(&j, "action", "deny");
+	emb_json_str(&j, "method", "eperm");
+	emb_json_str(&j, "policy", "p1");
+	emb_json_str(&j, "vendor", "Test Vendor");
+	emb_json_str(&j, "path", "/a b");
+	emb_json_u64(&j, "pid", 42);
+	emb_json_str(&j, "host_level", "SECRET");
+	assert_int_equal(emb_json_end(&j), 0);
+	assert_string_equal(j.buf, deny_line);
+	assert_int_equal(emb_journal_fields(&j.rec, &a), 0);
+	assert_int_equal(journal_fields(deny_line, &b), 0);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_equal(a.v[i], b.v[i]);
+	ta = emb_audit_text(&j.rec, &sa);
+	tb = audit_text(deny_line, &sb);
+	assert_string_equal(ta, tb);
+	assert_int_equal(sa, sb);
+	assert_int_equal(emb_record_priority(&j.rec), line_priority(deny_line));
+	free(ta);
+	free(tb);
+	emb_fields_free(&a);
+	emb_fields_free(&b);
+	emb_json_free(&j);
+}
+
+/* Bad UTF-8, a control character, null and arrays: the record holds what a
+ * parser reads back from the line. */
+static void test_built_record_strings(void **state)
+{
+	const char *const v[] = { "x\ty", NULL };
+	struct emb_fields a, b;
+	struct emb_json j;
+
+	(void)state;
+	emb_json_begin(&j);
+	emb_json_str(&j, "event", "exec");
+	emb_json_str(&j, "path", "/\xff\x01a\"b");
+	emb_json_str(&j, "none", NULL);
+	emb_json_strv(&j, "list", v, 2);
+	emb_json_i64(&j, "neg", -3);
+	emb_json_bool(&j, "ok", 1);
+	assert_int_equal(emb_json_end(&j), 0);
+	assert_int_equal(emb_journal_fields(&j.rec, &a), 0);
+	assert_int_equal(journal_fields(j.buf, &b), 0);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_equal(a.v[i], b.v[i]);
+	emb_fields_free(&a);
+	emb_fields_free(&b);
+	emb_json_free(&j);
 }
 
 static void test_metrics_text(void **state)
@@ -121,6 +226,8 @@ int main(void)
 		cmocka_unit_test(test_journal_arrays_and_errors),
 		cmocka_unit_test(test_priorities),
 		cmocka_unit_test(test_audit_text),
+		cmocka_unit_test(test_built_record),
+		cmocka_unit_test(test_built_record_strings),
 		cmocka_unit_test(test_metrics_text),
 	};
 

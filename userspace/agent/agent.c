@@ -162,7 +162,7 @@ int emb_agent_run(const struct emb_opts *o)
 	if (pidfd < 0)
 		emb_warn("no pid file in %s (%s): ban/contain will not signal this agent",
 			 o->state_dir, strerror(-pidfd));
-	if (emb_eventlog_open(&a.log, o->log)) {
+	if (agent_emit_open(&a.emit, o->log)) {
 		if (pidfd >= 0)
 			close(pidfd);
 		return 1;
@@ -177,8 +177,9 @@ int emb_agent_run(const struct emb_opts *o)
 		goto out;
 	}
 	backend = emb_backend_name(emb_loader_backend(a.loader));
-	agent_log(&a, &j, emb_event_policy_loaded_on(&j, &a.pol.compiled, a.pol.host_level, backend,
-						     emb_loader_backend_reason(a.loader)));
+	agent_emit(&a.emit, AGENT_EV_POLICY, NULL, &j,
+		   emb_event_policy_loaded_on(&j, &a.pol.compiled, a.pol.host_level, backend,
+					      emb_loader_backend_reason(a.loader)));
 	emb_info("enforcing (%s backend, host level %s, pins in %s)", backend,
 		 a.pol.host_level, o->pin_dir);
 	agent_life_loaded(&a);
@@ -196,7 +197,7 @@ out:
 	emb_loader_close(a.loader);
 	emb_loaded_free(&a.pol);
 	emb_loaded_free(&a.prev);
-	emb_eventlog_close(&a.log);
+	agent_emit_close(&a.emit);
 	if (pidfd >= 0)
 		close(pidfd);
 	return rc;

@@ -49,7 +49,8 @@ static int on_contain_event(void *ctx, void *data, size_t len)
 		emb_err("short containment event (%zu bytes)", len);
 		return 0;
 	}
-	agent_log(a, &j, emb_contain_event_format(&j, data, contain_policy_id(a), a->pol.host_level));
+	agent_emit(&a->emit, AGENT_EV_CONTAIN, NULL, &j,
+		   emb_contain_event_format(&j, data, contain_policy_id(a), a->pol.host_level));
 	return 0;
 }
 

@@ -9,17 +9,6 @@
 #include "agent_int.h"
 #include "log.h"
 
-void agent_log(struct agent *a, struct emb_json *j, int built)
-{
-	if (built == 0) {
-		emb_eventlog_write(&a->log, j);
-		agent_sinks_write(&a->life, j->buf); /* journal or syslog, audit */
-	} else {
-		emb_err("could not build an event line");
-	}
-	emb_json_free(j);
-}
-
 static char *proc_exe(uint32_t pid)
 {
 	char link[64], buf[PATH_MAX];
@@ -47,6 +36,7 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	const struct emb_rule *rule;
 	struct emb_event local_event;
 	char exe[PATH_MAX] = "";
+	struct agent_emit_key key = { 0 };
 	struct emb_json j;
 	uint32_t local;
 
@@ -64,8 +54,9 @@ int agent_on_event(void *ctx, void *data, size_t len)
 	local_event.rule_id = local;
 	rule = emb_compiled_rule(gen, local, &rule_buf);
 	/* Log lines only: the kernel has already enforced this event. */
-	if (rule && !agent_admit(a, rule->policy->id, e->pid, action_name(e->action)))
-		return 0;
+	if (rule)
+		key = (struct agent_emit_key){ rule->policy->id, e->pid, action_name(e->action),
+					       a->pol.host_level };
 	if (e->type == EMB_EV_CONNECT || e->type == EMB_EV_SENDMSG ||
 	    e->type == EMB_EV_PACKET) {
 		char *pe = proc_exe(e->pid);
@@ -73,8 +64,8 @@ int agent_on_event(void *ctx, void *data, size_t len)
 		emb_event_exe(e, pe, exe, sizeof(exe));
 		free(pe);
 	}
-	agent_log(a, &j, emb_event_format(&j, &local_event, gen, exe[0] ? exe : NULL,
-					  a->pol.host_level));
+	agent_emit(&a->emit, AGENT_EV_KERNEL, &key, &j,
+		   emb_event_format(&j, &local_event, gen, exe[0] ? exe : NULL, a->pol.host_level));
 	return 0;
 }
 
@@ -85,8 +76,8 @@ void agent_report_lost(struct agent *a)
 
 	if (emb_loader_read_stats(a->loader, stats) || stats[EMB_STAT_LOST] == a->lost_reported)
 		return;
-	agent_log(a, &j, emb_event_lost(&j, stats[EMB_STAT_LOST] - a->lost_reported,
-					a->pol.host_level));
+	agent_emit(&a->emit, AGENT_EV_LOST, NULL, &j,
+		   emb_event_lost(&j, stats[EMB_STAT_LOST] - a->lost_reported, a->pol.host_level));
 	a->lost_reported = stats[EMB_STAT_LOST];
 	/* The count survives the agent (emb_meta), so a restart over the same
 	 * pins does not log the same losses twice. */

@@ -696,8 +696,9 @@ static void log_verdict(struct agent_index *x, const struct emb_event *e,
 	gen = agent_generation(a, v->rule_id, &local);
 	rule = gen ? emb_compiled_rule(gen, local, &rule_buf) : NULL;
 	if (rule)
-		agent_log(a, &j, emb_event_verdict(&j, e, rule, r->sha256, NULL, killed,
-						   a->pol.host_level));
+		agent_emit(&a->emit, AGENT_EV_VERDICT, NULL, &j,
+			   emb_event_verdict(&j, e, rule, r->sha256, NULL, killed,
+					     a->pol.host_level));
 	pthread_mutex_unlock(&x->lock);
 }
 
@@ -787,7 +788,7 @@ static void report_unverified_held(void *ctx, const char *key, uint32_t pid, uin
 	emb_json_str(&j, "what", key);
 	emb_json_u64(&j, "count", count);
 	emb_json_str(&j, "host_level", x->a->pol.host_level ?: "UNMARKED");
-	agent_log(x->a, &j, emb_json_end(&j));
+	agent_emit(&x->a->emit, AGENT_EV_LOST, NULL, &j, emb_json_end(&j));
 }
 
 /* Caller holds x->lock. 1: log this unverified line. */
@@ -825,7 +826,8 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	news = e->action == EMB_ACT_DENY || unverified_news(x, e, fd);
 	pthread_mutex_lock(&x->lock);
 	if (news && admit_unverified(x, e))
-		agent_log(x->a, &j, emb_event_unverified(&j, e, x->a->pol.host_level));
+		agent_emit(&x->a->emit, AGENT_EV_UNVERIFIED, NULL, &j,
+			   emb_event_unverified(&j, e, x->a->pol.host_level));
 	pthread_mutex_unlock(&x->lock);
 	/* Fail-open for this request only: a task that ended before its file
 	 * could be opened leaves nothing to judge (the file stays unverified:
@@ -885,7 +887,7 @@ static void log_lost(struct agent_index *x, const char *reason, uint64_t count)
 	emb_json_str(&j, "reason", reason);
 	emb_json_u64(&j, "count", count);
 	emb_json_str(&j, "host_level", x->a->pol.host_level ?: "UNMARKED");
-	agent_log(x->a, &j, emb_json_end(&j));
+	agent_emit(&x->a->emit, AGENT_EV_LOST, NULL, &j, emb_json_end(&j));
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agent_emit.h"
 #include "agent_life.h"
 #include "events.h"
 #include "loader.h"
@@ -36,7 +37,7 @@ struct agent {
 	struct emb_loaded prev;
 	uint32_t prev_base;
 	struct emb_loader *loader;
-	struct emb_eventlog log;
+	struct agent_emit emit;  /* agent_emit.c: every event line, its gate and sinks */
 	uint64_t lost_reported;  /* kernel's lost-event count already logged */
 	uint64_t banned_inodes;  /* inodes listed in the kernel map */
 	struct agent_index *idx; /* agent_index.c: hash index and its thread */
@@ -49,9 +50,6 @@ struct agent {
 	struct ring_buffer *rb;  /* the event loop's, for containment events */
 	struct agent_dns *dns;   /* agent_dns.c: the resolver thread, or NULL */
 };
-
-/* Write a built line (built == 0) to the event log; free it either way. */
-void agent_log(struct agent *a, struct emb_json *j, int built);
 
 /* agent_policy.c: host + policies + compile; a refusal is printed and logged. */
 int agent_policy_load(struct agent *a);

@@ -2,7 +2,7 @@
 /*
  * agent_life.c - around the pins: one agent per pin dir (flock), the state
  * file `embargo status` reads, sd_notify, metrics, the log rate limit's
- * reports, and noticing `embargo unload`.
+ * windows (agent_emit.c), and noticing `embargo unload`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,27 +30,12 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void agent_life_init(struct agent *a)
 {
 	struct agent_life *l = &a->life;
-	struct emb_rl_opts ro = EMB_RL_DEFAULTS;
 
 	l->lock_fd = -1;
-	l->audit_fd = -1;
 	l->started_ms = mono_ms();
-	/* Fail-open for the log only: without the table every line is logged. */
-	l->rl_ready = emb_rl_init(&l->rl, &ro) == 0;
-	if (!l->rl_ready)
-		emb_err("no log rate limit (out of memory): every line is logged");
-	agent_sinks_open(l);
 }
 
 int agent_life_lock(struct agent *a)
@@ -119,7 +104,7 @@ static void save_state(struct agent *a)
 static void write_metrics(struct agent *a)
 {
 	struct agent_life *l = &a->life;
-	struct emb_metrics *m = &l->metrics;
+	struct emb_metrics *m = &a->emit.metrics;
 	size_t n = a->pol.compiled.n_states;
 	const char **ids = calloc(n ? n : 1, sizeof(*ids));
 	const char **modes = calloc(n ? n : 1, sizeof(*modes));
@@ -129,12 +114,14 @@ static void write_metrics(struct agent *a)
 
 	l->next_metrics_ms = mono_ms() + METRICS_EVERY_MS;
 	err = err ?: emb_loader_read_stats(a->loader, st);
+	/* The counts are the emitter's: held still while they are written. */
+	agent_emit_lock(&a->emit);
 	if (!err) {
 		n = policy_list(a, ids, modes);
 		for (size_t i = 0; i < n; i++)
 			pols[i] = (struct emb_metric_policy){ ids[i], modes[i] };
 		memcpy(m->stats, st, sizeof(m->stats));
-		m->suppressed = l->rl.suppressed_total;
+		m->suppressed = a->emit.rl.suppressed_total;
 		m->backend = emb_backend_name(emb_loader_backend(a->loader));
 		m->host_level = a->pol.host_level;
 		m->generation = emb_loader_meta(a->loader)->generation;
@@ -143,6 +130,7 @@ static void write_metrics(struct agent *a)
 		err = emb_metrics_write_file(a->opts->metrics, m);
 		m->policies = NULL;
 	}
+	agent_emit_unlock(&a->emit);
 	if (err)
 		emb_err("writing metrics %s: %s", a->opts->metrics, strerror(-err));
 	free(ids);
@@ -164,33 +152,6 @@ void agent_life_loaded(struct agent *a)
 		emb_err("sd_notify READY failed");
 }
 
-/* {"event":"lost","policy":P,"pid":N,"count":K,"reason":"rate_limit"}: lines
- * the rate limit held back, as contract.md §6's lost event with what was held. */
-static void report_suppressed(void *ctx, const char *policy, uint32_t pid, uint64_t count)
-{
-	struct agent *a = ctx;
-	struct emb_json j;
-
-	emb_event_begin(&j, "lost", NULL);
-	emb_json_str(&j, "policy", policy);
-	emb_json_u64(&j, "pid", pid);
-	emb_json_u64(&j, "count", count);
-	emb_json_str(&j, "reason", "rate_limit");
-	emb_json_str(&j, "host_level", a->pol.host_level ?: "UNMARKED");
-	agent_log(a, &j, emb_json_end(&j));
-}
-
-int agent_admit(struct agent *a, const char *policy, uint32_t pid, const char *action)
-{
-	struct agent_life *l = &a->life;
-
-	if (emb_metrics_count(&l->metrics, policy, action) && l->metrics.n_counts == 0)
-		emb_err("per-policy metrics: out of memory");
-	if (!l->rl_ready)
-		return 1;
-	return emb_rl_admit(&l->rl, policy, pid, mono_ns(), report_suppressed, a);
-}
-
 /* `embargo unload` removed the pins: nothing is left to log for. */
 static int pins_gone(struct agent *a)
 {
@@ -205,8 +166,7 @@ void agent_tick(struct agent *a)
 {
 	struct agent_life *l = &a->life;
 
-	if (l->rl_ready)
-		emb_rl_flush(&l->rl, mono_ns(), 0, report_suppressed, a);
+	agent_emit_flush(&a->emit, a->pol.host_level, 0);
 	if (a->opts->metrics && mono_ms() >= l->next_metrics_ms)
 		write_metrics(a);
 	if (a->loader && pins_gone(a)) {
@@ -220,15 +180,9 @@ void agent_life_fini(struct agent *a)
 {
 	struct agent_life *l = &a->life;
 
-	if (l->rl_ready) {
-		emb_rl_flush(&l->rl, mono_ns(), 1, report_suppressed, a);
-		emb_rl_free(&l->rl);
-		l->rl_ready = 0;
-	}
+	agent_emit_flush(&a->emit, a->pol.host_level, 1);
 	if (a->opts->metrics && a->loader)
 		write_metrics(a);
-	emb_metrics_free(&l->metrics);
-	agent_sinks_close(l);
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);
 	l->lock_fd = -1;

@@ -25,7 +25,8 @@ int agent_policy_load(struct agent *a)
 		agent_dns_log_refusals(a);
 	if (err) {
 		emb_diag_log(&diag, EMB_LOG_ERR, NULL);
-		agent_log(a, &j, emb_event_policy_refused(&j, &diag, a->pol.host_level ?: "UNMARKED"));
+		agent_emit(&a->emit, AGENT_EV_POLICY, NULL, &j,
+			   emb_event_policy_refused(&j, &diag, a->pol.host_level ?: "UNMARKED"));
 	}
 	emb_diag_free(&diag);
 	return err;

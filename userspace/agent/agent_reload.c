@@ -239,7 +239,8 @@ static void log_refused(struct agent *a, const struct emb_diag *diag)
 	struct emb_json j;
 
 	emb_diag_log(diag, EMB_LOG_ERR, NULL);
-	agent_log(a, &j, emb_event_policy_refused(&j, diag, a->pol.host_level));
+	agent_emit(&a->emit, AGENT_EV_POLICY, NULL, &j,
+		   emb_event_policy_refused(&j, diag, a->pol.host_level));
 }
 
 /* The new set is in force: log it, and refresh status.json, metrics and
@@ -248,9 +249,10 @@ static void log_loaded(struct agent *a)
 {
 	struct emb_json j;
 
-	agent_log(a, &j, emb_event_policy_loaded_on(&j, &a->pol.compiled, a->pol.host_level,
-						    emb_backend_name(emb_loader_backend(a->loader)),
-						    emb_loader_backend_reason(a->loader)));
+	agent_emit(&a->emit, AGENT_EV_POLICY, NULL, &j,
+		   emb_event_policy_loaded_on(&j, &a->pol.compiled, a->pol.host_level,
+					      emb_backend_name(emb_loader_backend(a->loader)),
+					      emb_loader_backend_reason(a->loader)));
 	agent_life_loaded(a);
 }
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent_life.h"
+#include "agent_emit.h"
 #include "cmds.h"
 #include "events.h"
 #include "loader.h"
@@ -17,8 +17,7 @@
 /* {"event":"policy","action":"unloaded","pin_dir":D} to the log and sinks. */
 static void log_unloaded(const struct emb_opts *o)
 {
-	struct agent_life life = { .audit_fd = -1 };
-	struct emb_eventlog log;
+	struct agent_emit e;
 	struct emb_json j;
 
 	emb_event_begin(&j, "policy", "unloaded");
@@ -29,14 +28,13 @@ static void log_unloaded(const struct emb_opts *o)
 	}
 	fprintf(stderr, "%s\n", j.buf);
 	/* Fail-open: enforcement is already gone; a log that cannot be
-	 * written is reported, and the unload still succeeded. */
-	if (emb_eventlog_open(&log, o->log) == 0) {
-		emb_eventlog_write(&log, &j);
-		emb_eventlog_close(&log);
-	}
-	agent_sinks_open(&life);
-	agent_sinks_write(&life, j.buf);
-	agent_sinks_close(&life);
+	 * written is reported, the system log and audit still get the line,
+	 * and the unload still succeeded. */
+	if (agent_emit_open(&e, o->log) && agent_emit_open(&e, NULL))
+		goto out;
+	agent_emit(&e, AGENT_EV_POLICY, NULL, &j, 0);
+	agent_emit_close(&e);
+	return;
 out:
 	emb_json_free(&j);
 }

@@ -147,6 +147,57 @@ static void json_put_string(struct emb_json *j, const char *s, size_t n)
 	json_putc(j, '"');
 }
 
+/* The string a JSON parser reads back from json_put_string's text: every
+ * invalid byte a U+FFFD. */
+static char *clean_utf8(const char *s, size_t n, size_t *out_len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(n * 3 + 1);
+	size_t i = 0, o = 0, len;
+
+	if (!out)
+		return NULL;
+	while (i < n) {
+		len = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, n - i);
+		if (len) {
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+/* A string (NULL: JSON null) as a record value; failed on no memory. */
+static struct emb_rv rv_str(struct emb_json *j, const char *s, size_t n)
+{
+	struct emb_rv v = { .type = EMB_RV_STR };
+
+	if (!s) {
+		v.type = EMB_RV_RAW;
+		v.s = strdup("null");
+		v.len = 4;
+	} else {
+		v.s = clean_utf8(s, n, &v.len);
+	}
+	if (!v.s)
+		j->failed = 1;
+	return v;
+}
+
+static void rec_add(struct emb_json *j, const char *key, struct emb_rv v)
+{
+	emb_record_add(&j->rec, key, v);
+	if (j->rec.failed)
+		j->failed = 1;
+}
+
 static void json_key(struct emb_json *j, const char *key)
 {
 	if (j->n_keys++)
@@ -175,6 +226,7 @@ void emb_json_strn(struct emb_json *j, const char *key, const char *val, size_t 
 		json_puts(j, "null");
 	else
 		json_put_string(j, val, strnlen(val, len));
+	rec_add(j, key, rv_str(j, val, val ? strnlen(val, len) : 0));
 }
 
 void emb_json_u64(struct emb_json *j, const char *key, uint64_t val)
@@ -186,6 +238,7 @@ void emb_json_u64(struct emb_json *j, const char *key, uint64_t val)
 	snprintf(num, sizeof(num), "%" PRIu64, val);
 	json_key(j, key);
 	json_puts(j, num);
+	rec_add(j, key, (struct emb_rv){ .type = EMB_RV_INT, .is_unsigned = 1, .u = val });
 }
 
 void emb_json_i64(struct emb_json *j, const char *key, int64_t val)
@@ -197,6 +250,7 @@ void emb_json_i64(struct emb_json *j, const char *key, int64_t val)
 	snprintf(num, sizeof(num), "%" PRId64, val);
 	json_key(j, key);
 	json_puts(j, num);
+	rec_add(j, key, (struct emb_rv){ .type = EMB_RV_INT, .i = val });
 }
 
 void emb_json_bool(struct emb_json *j, const char *key, int val)
@@ -205,14 +259,23 @@ void emb_json_bool(struct emb_json *j, const char *key, int val)
 		return;
 	json_key(j, key);
 	json_puts(j, val ? "true" : "false");
+	rec_add(j, key, (struct emb_rv){ .type = EMB_RV_BOOL, .b = !!val });
 }
 
 void emb_json_strv(struct emb_json *j, const char *key, const char *const *v, size_t n)
 {
+	struct emb_rv arr = { .type = EMB_RV_ARRAY };
 	size_t i;
 
 	if (j->failed)
 		return;
+	arr.items = calloc(n ? n : 1, sizeof(*arr.items));
+	if (!arr.items) {
+		j->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++, arr.n++)
+		arr.items[i] = rv_str(j, v[i], v[i] ? strlen(v[i]) : 0);
 	json_key(j, key);
 	json_putc(j, '[');
 	for (i = 0; i < n; i++) {
@@ -224,6 +287,7 @@ void emb_json_strv(struct emb_json *j, const char *key, const char *const *v, si
 			json_puts(j, "null");
 	}
 	json_putc(j, ']');
+	rec_add(j, key, arr);
 }
 
 int emb_json_end(struct emb_json *j)
@@ -235,6 +299,7 @@ int emb_json_end(struct emb_json *j)
 void emb_json_free(struct emb_json *j)
 {
 	free(j->buf);
+	emb_record_free(&j->rec);
 	memset(j, 0, sizeof(*j));
 }
 

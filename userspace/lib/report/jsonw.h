@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* jsonw.h - build one JSON object as a line of text, keys in call order. */
+/*
+ * jsonw.h - build one event: its record (record.h, typed fields in call
+ * order) and, in the same call, the record's JSON line. Sinks other than
+ * the JSON log format from j->rec, never from the text.
+ */
 #ifndef EMBARGO_JSONW_H
 #define EMBARGO_JSONW_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
+
 struct emb_json {
 	char *buf; /* NUL-terminated; "{...}" after emb_json_end */
 	size_t len, cap;
 	int n_keys;
 	int failed; /* allocation failed: the line is unusable */
+	struct emb_record rec; /* the same fields, typed; string values as the line holds them */
 };
 
 void emb_json_begin(struct emb_json *j);

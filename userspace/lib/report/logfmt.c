@@ -2,7 +2,7 @@
 /* logfmt.c - the human-readable view of the JSON event log (`embargo log`). */
 #include "logfmt.h"
 
-#include <jansson.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +20,7 @@
  */
 struct render {
 	FILE *f;
-	json_t *ev;
+	const struct emb_record *ev;
 	const char *event;
 	const char *used[MAX_USED]; /* keys already shown */
 	size_t n_used;
@@ -122,18 +122,17 @@ static int used(const struct render *r, const char *key)
 /* The string value of key, marked as shown; NULL if absent or not a string. */
 static const char *take_str(struct render *r, const char *key)
 {
-	json_t *v = json_object_get(r->ev, key);
+	const char *s = emb_record_str(r->ev, key);
 
-	if (!json_is_string(v))
-		return NULL;
-	use(r, key);
-	return json_string_value(v);
+	if (s)
+		use(r, key);
+	return s;
 }
 
-static void put_str(FILE *f, json_t *v, int quote)
+static void put_str(FILE *f, const struct emb_rv *v, int quote)
 {
-	const char *s = json_string_value(v);
-	size_t n = json_string_length(v);
+	const char *s = v->s;
+	size_t n = v->len;
 	int q = quote && (n == 0 || strpbrk(s, " \"=") != NULL);
 
 	if (q)
@@ -145,28 +144,29 @@ static void put_str(FILE *f, json_t *v, int quote)
 
 /* Strings escaped (quoted if quote and needed), numbers and literals as in
  * JSON, arrays as comma-joined elements, objects as compact JSON. */
-static void put_value(FILE *f, json_t *v, int quote)
+static void put_value(FILE *f, const struct emb_rv *v, int quote)
 {
-	size_t i;
-	json_t *e;
 	char *dump;
 
-	switch (json_typeof(v)) {
-	case JSON_STRING:
+	switch (v->type) {
+	case EMB_RV_STR:
 		put_str(f, v, quote);
 		break;
-	case JSON_INTEGER:
-		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case EMB_RV_INT:
+		if (v->is_unsigned)
+			fprintf(f, "%" PRIu64, v->u);
+		else
+			fprintf(f, "%" PRId64, v->i);
 		break;
-	case JSON_ARRAY:
-		json_array_foreach(v, i, e) {
+	case EMB_RV_ARRAY:
+		for (size_t i = 0; i < v->n; i++) {
 			if (i)
 				fputc(',', f);
-			put_value(f, e, quote);
+			put_value(f, &v->items[i], quote);
 		}
 		break;
 	default:
-		dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		dump = emb_rv_json(v);
 		if (!dump) {
 			fputs("?", f);
 			break;
@@ -215,7 +215,7 @@ static void kv_sep(struct render *r)
 /* " key=value" when key is present. */
 static void kv(struct render *r, const char *key)
 {
-	json_t *v = json_object_get(r->ev, key);
+	const struct emb_rv *v = emb_record_get(r->ev, key);
 
 	if (!v || used(r, key))
 		return;
@@ -236,10 +236,9 @@ static void kvs(struct render *r, const char *const *keys)
 static void extras(struct render *r)
 {
 	int policy = strcmp(r->event, "policy") == 0;
-	const char *key;
-	json_t *v;
+	for (size_t i = 0; i < r->ev->n; i++) {
+		const char *key = r->ev->f[i].key;
 
-	json_object_foreach(r->ev, key, v) {
 		if (!policy && strcmp(key, "host_level") == 0)
 			continue;
 		kv(r, key);
@@ -249,10 +248,10 @@ static void extras(struct render *r)
 /* sha256=<first 16 hex digits>… when the value is a full digest. */
 static void sha_col(struct render *r)
 {
-	json_t *v = json_object_get(r->ev, "sha256");
-	const char *s = json_string_value(v);
+	const struct emb_rv *v = emb_record_get(r->ev, "sha256");
+	const char *s = v && v->type == EMB_RV_STR ? v->s : NULL;
 
-	if (!s || json_string_length(v) != 64 || strspn(s, "0123456789abcdef") != 64)
+	if (!s || v->len != 64 || strspn(s, "0123456789abcdef") != 64)
 		return; /* absent, or shown as it is among the extras */
 	use(r, "sha256");
 	sep(r);
@@ -263,7 +262,7 @@ static void sha_col(struct render *r)
 static void endpoint_col(struct render *r)
 {
 	const char *addr = take_str(r, "daddr");
-	json_t *port = json_object_get(r->ev, "dport");
+	const struct emb_rv *port = emb_record_get(r->ev, "dport");
 	const char *proto;
 	int v6;
 
@@ -276,9 +275,10 @@ static void endpoint_col(struct render *r)
 	fputs(v6 ? "[" : "", r->f);
 	escape(r->f, addr, strlen(addr), 0);
 	fputs(v6 ? "]" : "", r->f);
-	if (json_is_integer(port)) {
+	if (port && port->type == EMB_RV_INT) {
 		use(r, "dport");
-		fprintf(r->f, ":%" JSON_INTEGER_FORMAT, json_integer_value(port));
+		fputc(':', r->f);
+		put_value(r->f, port, 0);
 	}
 	proto = take_str(r, "proto");
 	if (proto) {
@@ -320,7 +320,7 @@ static void body_dns(struct render *r)
 static void body_contain(struct render *r)
 {
 	col(r, "policy");
-	if (json_object_get(r->ev, "daddr"))
+	if (emb_record_get(r->ev, "daddr"))
 		endpoint_col(r);
 	kvs(r, proc_keys);
 }
@@ -328,26 +328,25 @@ static void body_contain(struct render *r)
 /* "id (mode), id (mode)" when modes pairs with policies, else "id, id". */
 static void policies_col(struct render *r)
 {
-	json_t *ids = json_object_get(r->ev, "policies");
-	json_t *modes = json_object_get(r->ev, "modes");
-	int paired = json_is_array(modes) && json_array_size(modes) == json_array_size(ids);
+	const struct emb_rv *ids = emb_record_get(r->ev, "policies");
+	const struct emb_rv *modes = emb_record_get(r->ev, "modes");
+	int paired = modes && modes->type == EMB_RV_ARRAY && modes->n == ids->n;
 	size_t i;
-	json_t *id;
 
 	use(r, "policies");
 	sep(r);
-	if (json_array_size(ids) == 0)
+	if (ids->n == 0)
 		fputs("(no policies)", r->f);
-	for (i = 0; paired && i < json_array_size(modes); i++)
-		paired = json_is_string(json_array_get(modes, i));
+	for (i = 0; paired && i < modes->n; i++)
+		paired = modes->items[i].type == EMB_RV_STR;
 	if (paired)
 		use(r, "modes");
-	json_array_foreach(ids, i, id) {
+	for (i = 0; i < ids->n; i++) {
 		fputs(i ? ", " : "", r->f);
-		put_value(r->f, id, 0);
+		put_value(r->f, &ids->items[i], 0);
 		if (paired) {
 			fputs(" (", r->f);
-			put_value(r->f, json_array_get(modes, i), 0);
+			put_value(r->f, &modes->items[i], 0);
 			fputc(')', r->f);
 		}
 	}
@@ -356,25 +355,29 @@ static void policies_col(struct render *r)
 /* "N error(s): e1; e2" */
 static void errors_col(struct render *r)
 {
-	json_t *errs = json_object_get(r->ev, "errors");
-	size_t i, n = json_array_size(errs);
-	json_t *e;
+	const struct emb_rv *errs = emb_record_get(r->ev, "errors");
+	size_t n = errs->n;
 
 	use(r, "errors");
 	sep(r);
 	fprintf(r->f, "%zu error%s", n, n == 1 ? "" : "s");
-	json_array_foreach(errs, i, e) {
+	for (size_t i = 0; i < n; i++) {
 		fputs(i ? "; " : ": ", r->f);
-		put_value(r->f, e, 0);
+		put_value(r->f, &errs->items[i], 0);
 	}
+}
+
+static int is_array(const struct emb_rv *v)
+{
+	return v && v->type == EMB_RV_ARRAY;
 }
 
 /* policy loaded: ID (MODE), ...  key=value; refused: N errors: E; E */
 static void body_policy(struct render *r)
 {
-	if (json_is_array(json_object_get(r->ev, "policies")))
+	if (is_array(emb_record_get(r->ev, "policies")))
 		policies_col(r);
-	if (json_is_array(json_object_get(r->ev, "errors")))
+	if (is_array(emb_record_get(r->ev, "errors")))
 		errors_col(r);
 }
 
@@ -459,34 +462,57 @@ static void render_event(struct render *r)
 	extras(r);
 }
 
-char *emb_logfmt_human(const char *line, size_t len)
+/* r.f open; the line's text when ev has no string "event". */
+static int render_to(struct render *r, const char *line, size_t len)
 {
-	struct render r = { 0 };
+	int failed;
+
+	if (r->ev) {
+		use(r, "event");
+		r->event = emb_record_str(r->ev, "event");
+	}
+	if (r->event) {
+		render_event(r);
+	} else {
+		fputs(EMB_LOGFMT_MALFORMED, r->f);
+		escape(r->f, line, len, 0);
+	}
+	failed = ferror(r->f);
+	return failed;
+}
+
+static char *render(const struct emb_record *ev, const char *line, size_t len)
+{
+	struct render r = { .ev = ev };
 	char *buf = NULL;
 	size_t size = 0;
-	json_error_t err;
 	int failed;
 
 	r.f = open_memstream(&buf, &size);
 	if (!r.f)
 		return NULL;
-	r.ev = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
-	if (json_is_object(r.ev)) {
-		use(&r, "event");
-		r.event = json_string_value(json_object_get(r.ev, "event"));
-	}
-	if (r.event) {
-		render_event(&r);
-	} else {
-		fputs(EMB_LOGFMT_MALFORMED, r.f);
-		escape(r.f, line, len, 0);
-	}
-	json_decref(r.ev);
 	/* buf is only valid after fclose; the error flag is read before it. */
-	failed = ferror(r.f);
+	failed = render_to(&r, line, len);
 	if (fclose(r.f) || failed) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+char *emb_logfmt_record(const struct emb_record *ev)
+{
+	return render(ev, "", 0);
+}
+
+char *emb_logfmt_human(const char *line, size_t len)
+{
+	struct emb_record ev;
+	char *out;
+
+	if (emb_record_from_json(&ev, line, len))
+		return render(NULL, line, len);
+	out = render(&ev, line, len);
+	emb_record_free(&ev);
+	return out;
 }

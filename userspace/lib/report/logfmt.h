@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "record.h"
+
 /* Prefix of a line that is not a JSON object with an "event": shown raw. */
 #define EMB_LOGFMT_MALFORMED "[malformed] "
 
@@ -25,6 +27,8 @@
  * out of memory.
  */
 char *emb_logfmt_human(const char *line, size_t len);
+/* The same view of a record (no string "event": "[malformed] "). */
+char *emb_logfmt_record(const struct emb_record *ev);
 
 /*
  * Append s (n bytes) to f with every control character (C0, DEL, C1) and

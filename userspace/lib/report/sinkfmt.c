@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* sinkfmt.c - event lines as journal fields and audit text. */
+/* sinkfmt.c - event records as journal fields, syslog priority and audit text. */
 #include "sinkfmt.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <libaudit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,38 +10,6 @@
 #include <syslog.h>
 
 #include "logfmt.h"
-
-/* A value as text: strings as they are, arrays joined with ",". */
-static char *value_text(json_t *v)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
-	size_t i;
-	json_t *e;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return strdup(json_string_value(v));
-	case JSON_ARRAY:
-		f = open_memstream(&out, &len);
-		if (!f)
-			return NULL;
-		json_array_foreach(v, i, e) {
-			char *t = value_text(e);
-
-			fprintf(f, "%s%s", i ? "," : "", t ? t : "");
-			free(t);
-		}
-		if (fclose(f)) {
-			free(out);
-			return NULL;
-		}
-		return out;
-	default:
-		return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	}
-}
 
 static int push(struct emb_fields *f, char *s)
 {
@@ -71,16 +38,16 @@ static char *field(const char *prefix, const char *key, const char *val)
 	return s;
 }
 
-static const char *str_of(json_t *ev, const char *key)
+static const char *str_of(const struct emb_record *r, const char *key)
 {
-	const char *s = json_string_value(json_object_get(ev, key));
+	const char *s = emb_record_str(r, key);
 
 	return s ? s : "";
 }
 
-static int priority_of(json_t *ev)
+int emb_record_priority(const struct emb_record *r)
 {
-	const char *event = str_of(ev, "event"), *action = str_of(ev, "action");
+	const char *event = str_of(r, "event"), *action = str_of(r, "action");
 
 	if (!strcmp(event, "policy") && !strcmp(action, "refused"))
 		return LOG_ERR;
@@ -89,41 +56,27 @@ static int priority_of(json_t *ev)
 	return LOG_NOTICE;
 }
 
-int emb_line_priority(const char *line)
+int emb_journal_fields(const struct emb_record *r, struct emb_fields *out)
 {
-	json_t *ev = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
-	int prio = json_is_object(ev) ? priority_of(ev) : LOG_WARNING;
-
-	json_decref(ev);
-	return prio;
-}
-
-int emb_journal_fields(const char *line, struct emb_fields *out)
-{
-	json_t *ev = json_loads(line, 0, NULL), *v;
 	char prio[16], *human = NULL, *msg = NULL;
-	const char *key;
 	int err = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(ev))
-		goto out;
-	human = emb_logfmt_human(line, strlen(line));
-	snprintf(prio, sizeof(prio), "%d", priority_of(ev));
+	human = emb_logfmt_record(r);
+	snprintf(prio, sizeof(prio), "%d", emb_record_priority(r));
 	if (!human || asprintf(&msg, "MESSAGE=%s", human) < 0)
 		goto out;
 	err = push(out, msg);
 	err = err ?: push(out, field("", "PRIORITY", prio));
 	err = err ?: push(out, strdup("SYSLOG_IDENTIFIER=embargo"));
-	json_object_foreach(ev, key, v) {
-		char *t = value_text(v);
+	for (size_t i = 0; i < r->n; i++) {
+		char *t = emb_rv_text(&r->f[i].v);
 
-		err = err ?: push(out, t ? field("EMBARGO_", key, t) : NULL);
+		err = err ?: push(out, t ? field("EMBARGO_", r->f[i].key, t) : NULL);
 		free(t);
 	}
 out:
 	free(human);
-	json_decref(ev);
 	if (err)
 		emb_fields_free(out);
 	return err;
@@ -138,28 +91,28 @@ void emb_fields_free(struct emb_fields *f)
 	f->n = 0;
 }
 
-char *emb_audit_text(const char *line, int *success)
+char *emb_audit_text(const struct emb_record *r, int *success)
 {
-	json_t *ev = json_loads(line, 0, NULL), *v;
 	char *out = NULL, *t, *enc;
 	size_t len = 0;
-	const char *key, *action;
+	const char *action;
 	FILE *f;
 
-	*success = 1;
-	if (!json_is_object(ev) || !(f = open_memstream(&out, &len))) {
-		json_decref(ev);
-		return NULL;
-	}
-	action = str_of(ev, "action");
+	action = str_of(r, "action");
 	*success = strcmp(action, "deny") && strcmp(action, "kill");
+	f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
 	fputs("op=embargo", f);
-	json_object_foreach(ev, key, v) {
+	for (size_t i = 0; i < r->n; i++) {
+		const char *key = r->f[i].key;
+		const struct emb_rv *v = &r->f[i].v;
+
 		if (!strcmp(key, "time"))
 			continue;
-		t = value_text(v);
+		t = emb_rv_text(v);
 		enc = NULL;
-		if (t && (json_is_integer(v) || json_is_boolean(v)))
+		if (t && (v->type == EMB_RV_INT || v->type == EMB_RV_BOOL))
 			fprintf(f, " %s=%s", key, t);
 		else if (t && (enc = audit_encode_nv_string(key, t, 0)))
 			fprintf(f, " %s", enc);
@@ -168,7 +121,6 @@ char *emb_audit_text(const char *line, int *success)
 		free(enc);
 		free(t);
 	}
-	json_decref(ev);
 	if (fclose(f)) {
 		free(out);
 		return NULL;

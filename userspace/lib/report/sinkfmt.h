@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * sinkfmt.h - one event line (contract.md §6 JSON) in the shapes the system logs
- * take: journal fields, a syslog priority, an audit record's text. Every
- * key of the line is carried over, in order, so the journal and the audit
- * trail hold the same fields as the JSON log.
+ * sinkfmt.h - one event record (record.h, contract.md §6) in the shapes the
+ * system logs take: journal fields, a syslog priority, an audit record's
+ * text. Every field of the record is carried over, in order, so the
+ * journal and the audit trail hold the same fields as the JSON log.
  */
 #ifndef EMBARGO_SINKFMT_H
 #define EMBARGO_SINKFMT_H
 
 #include <stddef.h>
+
+#include "record.h"
 
 struct emb_fields {
 	char **v; /* "NAME=value" */
@@ -16,17 +18,17 @@ struct emb_fields {
 };
 
 /*
- * Journal fields of a line: MESSAGE= (the `embargo log` view), PRIORITY=,
+ * Journal fields of a record: MESSAGE= (the `embargo log` view), PRIORITY=,
  * SYSLOG_IDENTIFIER=embargo, then EMBARGO_<KEY>= for every key in order
- * (key upper-cased; arrays joined with ","; objects as compact JSON).
- * -1 when the line is not a JSON object or out of memory.
+ * (key upper-cased; arrays joined with ","; other values as compact JSON).
+ * -1 when out of memory.
  */
-int emb_journal_fields(const char *line, struct emb_fields *out);
+int emb_journal_fields(const struct emb_record *r, struct emb_fields *out);
 void emb_fields_free(struct emb_fields *f);
 
-/* syslog(3) priority of an event line: LOG_WARNING for a deny, kill or lost,
+/* syslog(3) priority of an event: LOG_WARNING for a deny, kill or lost,
  * LOG_ERR for a refused policy, LOG_NOTICE otherwise. */
-int emb_line_priority(const char *line);
+int emb_record_priority(const struct emb_record *r);
 
 /*
  * The audit record's text: "op=embargo key=value ..." for every key but
@@ -35,6 +37,6 @@ int emb_line_priority(const char *line);
  * control characters, as ausearch expects). *success: 0 for a deny or
  * kill (the operation was refused), else 1. malloc'd, or NULL.
  */
-char *emb_audit_text(const char *line, int *success);
+char *emb_audit_text(const struct emb_record *r, int *success);
 
 #endif
