@@ -736,17 +736,10 @@ int emb_loader_set_lost_logged(struct emb_loader *l, uint64_t n)
 	return write_meta(l);
 }
 
-static int key_kept(const void *key, const void *keep, size_t n, size_t stride, size_t klen)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!memcmp((const char *)keep + i * stride, key, klen))
-			return 1;
-	return 0;
-}
 
 /* Delete every key of m not among keep[] (collected first: deleting while
  * walking would restart the walk). */
-static int sweep_map(struct bpf_map *m, const void *keep, size_t n, size_t stride)
+static int sweep_map(struct bpf_map *m, emb_loader_keep_fn keep, void *ctx)
 {
 	size_t klen = bpf_map__key_size(m), cnt = 0, cap = 0;
 	char cur[64], next[64];
@@ -758,7 +751,7 @@ static int sweep_map(struct bpf_map *m, const void *keep, size_t n, size_t strid
 	while (bpf_map__get_next_key(m, first ? NULL : cur, next, klen) == 0) {
 		first = 0;
 		memcpy(cur, next, klen);
-		if (key_kept(cur, keep, n, stride, klen))
+		if (keep(ctx, cur))
 			continue;
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -783,12 +776,12 @@ static int sweep_map(struct bpf_map *m, const void *keep, size_t n, size_t strid
 	return err;
 }
 
-int emb_loader_sweep_net(struct emb_loader *l, const void *keep4, size_t n4, size_t stride4,
-			 const void *keep6, size_t n6, size_t stride6)
+int emb_loader_sweep_net(struct emb_loader *l, emb_loader_keep_fn keep4, emb_loader_keep_fn keep6,
+			 void *ctx)
 {
-	int err = sweep_map(l->skel->maps.emb_net4, keep4, n4, stride4);
+	int err = sweep_map(l->skel->maps.emb_net4, keep4, ctx);
 
-	return err ?: sweep_map(l->skel->maps.emb_net6, keep6, n6, stride6);
+	return err ?: sweep_map(l->skel->maps.emb_net6, keep6, ctx);
 }
 
 static int put(struct bpf_map *m, const void *k, size_t klen, const void *v, size_t vlen,

@@ -65,14 +65,16 @@ const char *emb_loader_pins_reason(const struct emb_loader *l);
 const struct emb_meta *emb_loader_meta(const struct emb_loader *l);
 /* Record that the log has reported n lost events in all (survives restarts). */
 int emb_loader_set_lost_logged(struct emb_loader *l, uint64_t n);
+/* Does the set in force keep this map key (an emb_lpm4_key or emb_lpm6_key)? */
+typedef int (*emb_loader_keep_fn)(void *ctx, const void *key);
 /*
  * Adopted maps may hold prefixes of an earlier policy: delete every key of
- * emb_net4/emb_net6 that is not in keep4[] / keep6[] (n keys, stride bytes
- * apart: the keys may sit inside larger entries). Call after the new
- * entries are written (fail-closed: the new set is complete first).
+ * emb_net4 / emb_net6 for which keep4 / keep6 says no (the agent asks the
+ * compiled set: emb_compiled_has_net4/6, O(log n) a key). Call after the
+ * new entries are written (fail-closed: the new set is complete first).
  */
-int emb_loader_sweep_net(struct emb_loader *l, const void *keep4, size_t n4, size_t stride4,
-			 const void *keep6, size_t n6, size_t stride6);
+int emb_loader_sweep_net(struct emb_loader *l, emb_loader_keep_fn keep4, emb_loader_keep_fn keep6,
+			 void *ctx);
 
 /* Map writes: each failure is printed with the map and the key. */
 int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,

@@ -50,6 +50,16 @@ expect "test: other network -> allow" 0 "$EMBARGO" test "${P[@]}" --classificati
 expect "test: banned network on OFFICIAL -> audit" 11 "$EMBARGO" test "${P[@]}" --classification OFFICIAL --connect 203.0.113.9:443
 printf "scheme: uk-gsc\n" > "$T/unmarked.yaml"
 expect "test: unmarked host -> allow" 0 "$EMBARGO" test "${P[@]}" --host "$T/unmarked.yaml" --connect 203.0.113.9:443
+# The unverified mode the kernel would apply, from compile.c: allow by
+# default, deny when the host asks for it and a rule denies here, off
+# without a file rule in force.
+out=$("$EMBARGO" test "${P[@]}" --classification SECRET --exec "$VENDOR_AGENT")
+check "test: says unverified allow by default" grep -qxF "unverified: allow (a file not hashed yet, once the index is complete)" <<<"$out"
+printf "scheme: uk-gsc\nclassification: SECRET\nunverified: deny\n" > "$T/unv.yaml"
+out=$("$EMBARGO" test "${P[@]}" --host "$T/unv.yaml" --exec "$VENDOR_AGENT")
+check "test: says unverified deny when the host asks" grep -qxF "unverified: deny (a file not hashed yet, once the index is complete)" <<<"$out"
+out=$("$EMBARGO" test "${P[@]}" --host "$T/unmarked.yaml" --exec "$VENDOR_AGENT")
+check "test: says unverified off on an unmarked host" grep -qxF "unverified: off (a file not hashed yet, once the index is complete)" <<<"$out"
 expect "test: bad endpoint -> usage error" 2 "$EMBARGO" test "${P[@]}" --classification SECRET --connect 203.0.113.9:99999
 expect "test: both --exec and --connect -> usage error" 2 "$EMBARGO" test "${P[@]}" --exec /bin/true --connect 127.0.0.1
 out=$("$EMBARGO" test "${P[@]}" --classification SECRET --connect 203.0.113.9:443)

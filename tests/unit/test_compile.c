@@ -132,6 +132,65 @@ static void test_net_pushdown(void **state)
 	teardown(&f);
 }
 
+/* The stale-key test of adoption and reload: exact prefixes only. */
+static void test_has_prefix(void **state)
+{
+	struct fixture f = { 0 };
+	const char *texts[] = { POLICY_NET };
+	struct emb_lpm4_key k4 = { .prefixlen = 16, .addr = { 10, 1, 0, 0 } };
+	struct emb_lpm6_key k6 = { .prefixlen = 32, .addr = { 0x20, 0x01, 0x0d, 0xb8 } };
+
+	(void)state;
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_ok(&f);
+	assert_true(emb_compiled_has_net4(&f.c, &k4));
+	k4.prefixlen = 8;
+	k4.addr[1] = 0;
+	assert_true(emb_compiled_has_net4(&f.c, &k4));
+	k4.prefixlen = 24; /* inside 10/8, but not a prefix of the set */
+	assert_false(emb_compiled_has_net4(&f.c, &k4));
+	k4.prefixlen = 8;
+	k4.addr[0] = 11;
+	assert_false(emb_compiled_has_net4(&f.c, &k4));
+	assert_true(emb_compiled_has_net6(&f.c, &k6));
+	k6.prefixlen = 48;
+	assert_false(emb_compiled_has_net6(&f.c, &k6));
+	teardown(&f);
+}
+
+/* Unverified mode, decided here for the agent and `embargo test`. */
+static void test_unverified_mode(void **state)
+{
+	struct fixture f = { 0 };
+	const char *texts[] = { "embargo: 1\nid: h\nscheme: uk-gsc\nenforce: SECRET\naudit: OFFICIAL\n"
+				"vendors:\n  - name: V\n    sha256: [" SHA_A "]\n" };
+	const char *net[] = { POLICY_NET };
+
+	(void)state;
+	load_set(&f, texts, 1);
+	set_host(&f, "SECRET");
+	compile_ok(&f);
+	assert_int_equal(f.c.unverified, EMB_UNV_ALLOW);
+	emb_compiled_free(&f.c);
+	f.host.unverified = EMB_UNVERIFIED_DENY;
+	compile_ok(&f);
+	assert_int_equal(f.c.unverified, EMB_UNV_DENY);
+	emb_compiled_free(&f.c);
+	set_host(&f, "OFFICIAL"); /* the rule audits here: nothing denies */
+	f.host.unverified = EMB_UNVERIFIED_DENY;
+	compile_ok(&f);
+	assert_int_equal(f.c.unverified, EMB_UNV_ALLOW);
+	teardown(&f);
+	memset(&f, 0, sizeof(f));
+	load_set(&f, net, 1); /* no file rule: nothing to verify */
+	set_host(&f, "SECRET");
+	f.host.unverified = EMB_UNVERIFIED_DENY;
+	compile_ok(&f);
+	assert_int_equal(f.c.unverified, EMB_UNV_OFF);
+	teardown(&f);
+}
+
 /* A banned IPv4 prefix matches every IPv6 form that carries it
  * (include/emb_v4embed.h); a clean IPv4 address in the same form does not. */
 static void test_net_encapsulated(void **state)
@@ -576,6 +635,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_net_pushdown),
+		cmocka_unit_test(test_has_prefix),
+		cmocka_unit_test(test_unverified_mode),
 		cmocka_unit_test(test_net_families_apart),
 		cmocka_unit_test(test_net_encapsulated),
 		cmocka_unit_test(test_gating),

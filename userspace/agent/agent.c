@@ -75,15 +75,21 @@ static int open_backend(struct agent *a, const struct emb_loader_opts *lo)
  * (fail-closed order: add, then remove). Inode verdicts are rewritten by
  * the index for every file it covers.
  */
+static int keep_net4(void *ctx, const void *key)
+{
+	return emb_compiled_has_net4(ctx, key);
+}
+
+static int keep_net6(void *ctx, const void *key)
+{
+	return emb_compiled_has_net6(ctx, key);
+}
+
 static int sweep_adopted(struct agent *a)
 {
-	const struct emb_compiled *c = &a->pol.compiled;
-
 	if (!emb_loader_adopted(a->loader))
 		return 0;
-	return emb_loader_sweep_net(a->loader, c->n_net4 ? &c->net4[0].key : NULL, c->n_net4,
-				    sizeof(*c->net4), c->n_net6 ? &c->net6[0].key : NULL, c->n_net6,
-				    sizeof(*c->net6));
+	return emb_loader_sweep_net(a->loader, keep_net4, keep_net6, &a->pol.compiled);
 }
 
 static int agent_load(struct agent *a)

@@ -118,7 +118,7 @@ static struct emb_inode_val inode_val(const struct agent *a, const struct emb_id
 
 /*
  * How long a first index build may let `unverified: deny` act as allow.
- * The one exception to "deny holds" (SPEC §5): a host indexing for the
+ * The one exception to "deny holds" (contract.md §5): a host indexing for the
  * first time must still boot its own tools, but not for ever: past this
  * the build goes on under deny (unhashed files are hashed on request).
  */
@@ -132,10 +132,6 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* The mode the kernel applies: none without file rules (hashes or path
- * globs); deny only when such a rule denies here, and (fail-open until the
- * host's first full index, or it could not boot its own tools) only once
- * an index build completed or the first one ran past its bound. */
 /* A file rule (hash or path glob) denies on this host: it enforces. */
 static int has_deny_rule(const struct emb_compiled *c)
 {
@@ -148,14 +144,15 @@ static int has_deny_rule(const struct emb_compiled *c)
 	return deny_rule;
 }
 
+/* The mode the kernel applies: the compiled one (compile.c), but deny only
+ * once an index build completed or the first one ran past its bound
+ * (fail-open until then: the host must boot its own tools). */
 static uint32_t wanted_mode(struct agent_index *x)
 {
-	const struct emb_compiled *c = &x->a->pol.compiled;
+	uint32_t mode = x->a->pol.compiled.unverified; /* compile.c decides */
 
-	if (!c->n_hashes && !c->n_paths)
-		return EMB_UNV_OFF;
-	if (x->a->pol.host.unverified != EMB_UNVERIFIED_DENY || !has_deny_rule(c))
-		return EMB_UNV_ALLOW;
+	if (mode != EMB_UNV_DENY)
+		return mode;
 	if (!x->complete && mono_ns() - x->started_ns < FIRST_BUILD_ALLOW_NS) {
 		if (!x->deferred_said++)
 			emb_warn("index: unverified: deny acts as allow until the first full index "

@@ -168,52 +168,6 @@ void agent_reload_close(struct agent *a)
 
 /* ---- applying a new generation ------------------------------------------- */
 
-/*
- * Is prefix (addr, len) among the n entries at base (net4 or net6 entries,
- * each starting with its LPM key: prefixlen, then alen address bytes)?
- * The compiler emits prefixes sorted by (addr, len).
- */
-static int has_prefix(const void *base, size_t n, size_t stride, size_t alen, const uint8_t *addr,
-		      uint32_t len)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const uint8_t *e = (const uint8_t *)base + mid * stride;
-		uint32_t elen;
-		int r;
-
-		memcpy(&elen, e, sizeof(elen));
-		r = memcmp(e + sizeof(elen), addr, alen);
-		if (!r)
-			r = (int)elen - (int)len;
-		if (!r)
-			return 1;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-_Static_assert(offsetof(struct emb_net4_entry, key) == 0 &&
-		       offsetof(struct emb_net6_entry, key) == 0 &&
-		       offsetof(struct emb_lpm4_key, addr) == sizeof(uint32_t) &&
-		       offsetof(struct emb_lpm6_key, addr) == sizeof(uint32_t),
-	       "has_prefix() reads the LPM key at the start of each entry");
-
-static int has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k)
-{
-	return has_prefix(c->net4, c->n_net4, sizeof(*c->net4), 4, k->addr, k->prefixlen);
-}
-
-static int has_net6(const struct emb_compiled *c, const struct emb_lpm6_key *k)
-{
-	return has_prefix(c->net6, c->n_net6, sizeof(*c->net6), 16, k->addr, k->prefixlen);
-}
-
 static int put_all_net(struct agent *a)
 {
 	return agent_policy_fill_net(a) ?: agent_policy_fill_banned(a);
@@ -226,10 +180,10 @@ static int delete_stale_net(struct agent *a, const struct emb_compiled *old)
 	int err = 0;
 
 	for (size_t i = 0; i < old->n_net4; i++)
-		if (!has_net4(cur, &old->net4[i].key))
+		if (!emb_compiled_has_net4(cur, &old->net4[i].key))
 			err = emb_loader_del_net4(a->loader, &old->net4[i].key) ?: err;
 	for (size_t i = 0; i < old->n_net6; i++)
-		if (!has_net6(cur, &old->net6[i].key))
+		if (!emb_compiled_has_net6(cur, &old->net6[i].key))
 			err = emb_loader_del_net6(a->loader, &old->net6[i].key) ?: err;
 	return agent_policy_drop_banned(a) ?: err;
 }

@@ -55,12 +55,21 @@ static struct emb_verdict exec_verdict(const struct emb_loaded *l, const char *p
 	return pv.action > v.action ? pv : v;
 }
 
+/* What the kernel does with a file not hashed yet, from compile.c. */
+static void report_unverified(const struct emb_loaded *l)
+{
+	uint32_t m = l->compiled.unverified;
+
+	printf("unverified: %s (a file not hashed yet, once the index is complete)\n",
+	       m == EMB_UNV_DENY ? "deny" : m == EMB_UNV_ALLOW ? "allow" : "off");
+}
+
 static int test_exec(const struct emb_loaded *l, const char *path)
 {
 	char hex[65], what[PATH_MAX + 200], real[PATH_MAX];
 	struct emb_verdict v;
 	uint8_t digest[32];
-	int fd, err;
+	int fd, err, rc;
 
 	if (!realpath(path, real)) {
 		emb_logf(EMB_LOG_ERR, "embargo test", "%s: %s", path, strerror(errno));
@@ -80,7 +89,9 @@ static int test_exec(const struct emb_loaded *l, const char *path)
 	emb_sha256_hex(digest, hex);
 	snprintf(what, sizeof(what), "exec %s (sha256 %s)", path, hex);
 	v = exec_verdict(l, real, digest);
-	return report(l, &v, what);
+	rc = report(l, &v, what);
+	report_unverified(l);
+	return rc;
 }
 
 /* Resolve connect[].host names; one that does not resolve bans nothing. */

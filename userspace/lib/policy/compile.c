@@ -474,6 +474,20 @@ static int compile_policies(const struct emb_policy_set *set, const struct emb_h
 	return err;
 }
 
+/* The kernel's mode for files not hashed yet (see compile.h). */
+static uint32_t unverified_mode(const struct emb_compiled *c, const struct emb_host *host)
+{
+	int deny_rule = 0;
+
+	if (!c->n_hashes && !c->n_paths)
+		return EMB_UNV_OFF;
+	for (size_t i = 0; i < c->n_hashes; i++)
+		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
+	for (size_t i = 0; i < c->n_paths; i++)
+		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
+	return host->unverified == EMB_UNVERIFIED_DENY && deny_rule ? EMB_UNV_DENY : EMB_UNV_ALLOW;
+}
+
 int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host, time_t now,
 		   const struct emb_dns_table *dns, struct emb_compiled *out, struct emb_diag *diag)
 {
@@ -492,6 +506,7 @@ int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host
 		goto out;
 	}
 	hashes_dedup(&c);
+	c.unverified = unverified_mode(&c, host);
 	*out = c;
 out:
 	free(items.v);
@@ -514,6 +529,49 @@ void emb_compiled_free(struct emb_compiled *c)
 	free(c->net4);
 	free(c->net6);
 	memset(c, 0, sizeof(*c));
+}
+
+/* n entries at base, stride bytes apart, each starting with its LPM key
+ * (prefixlen, then alen address bytes), sorted as group_net emits them. */
+static int has_prefix(const void *base, size_t n, size_t stride, size_t alen, const uint8_t *addr,
+		      uint32_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const uint8_t *e = (const uint8_t *)base + mid * stride;
+		uint32_t elen;
+		int r;
+
+		memcpy(&elen, e, sizeof(elen));
+		r = memcmp(e + sizeof(elen), addr, alen);
+		if (!r)
+			r = elen < len ? -1 : elen > len;
+		if (!r)
+			return 1;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+_Static_assert(offsetof(struct emb_net4_entry, key) == 0 &&
+		       offsetof(struct emb_net6_entry, key) == 0 &&
+		       offsetof(struct emb_lpm4_key, addr) == sizeof(uint32_t) &&
+		       offsetof(struct emb_lpm6_key, addr) == sizeof(uint32_t),
+	       "has_prefix() reads the LPM key at the start of each entry");
+
+int emb_compiled_has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k)
+{
+	return has_prefix(c->net4, c->n_net4, sizeof(*c->net4), 4, k->addr, k->prefixlen);
+}
+
+int emb_compiled_has_net6(const struct emb_compiled *c, const struct emb_lpm6_key *k)
+{
+	return has_prefix(c->net6, c->n_net6, sizeof(*c->net6), 16, k->addr, k->prefixlen);
 }
 
 const struct emb_verdict *emb_compiled_hash_verdict(const struct emb_compiled *c,

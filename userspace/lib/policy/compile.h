@@ -87,12 +87,21 @@ struct emb_compiled {
 	 * table (never resolved): they ban nothing yet. Unique. */
 	const char **pending_hosts;
 	size_t n_pending_hosts;
+	/* EMB_UNV_*: what the kernel does with a file not (yet) hashed once
+	 * the host's index is complete (emb_compile_at says how it is chosen). */
+	uint32_t unverified;
 	time_t now;         /* the instant the modes were computed for */
 	time_t next_change; /* see emb_compiled_next_change() */
 };
 
 /*
  * Compile set for host at time now (modes depend on enforce_from), with the
+ * unverified mode: off without a hash or path rule in force (nothing to
+ * verify); deny when the host says `unverified: deny` and such a rule denies
+ * here; else allow (the file runs, the agent hashes it and kills a banned
+ * one). Until the first full index the agent applies allow for deny
+ * (agent_index.c: fail-open, or a host could not boot its own tools).
+ * With the
  * addresses of connect[].host names from dns (NULL: none resolved, every
  * host rule pending). Policies that are off on this host contribute no
  * rules; containment policies are listed in states (mode enforce) and
@@ -108,6 +117,15 @@ int emb_compile(const struct emb_policy_set *set, const struct emb_host *host,
 void emb_compiled_free(struct emb_compiled *c);
 
 /* The verdict for a file digest, or NULL when no active rule bans it. */
+/*
+ * Is this exact prefix (an LPM key of emb_net4 / emb_net6) among the
+ * compiled ones? Binary search: net4[] and net6[] are sorted by (addr,
+ * prefix length). The one stale-key test of start, adoption and reload:
+ * sweeping m kernel keys costs O(m log n).
+ */
+int emb_compiled_has_net4(const struct emb_compiled *c, const struct emb_lpm4_key *k);
+int emb_compiled_has_net6(const struct emb_compiled *c, const struct emb_lpm6_key *k);
+
 const struct emb_verdict *emb_compiled_hash_verdict(const struct emb_compiled *c,
 						    const uint8_t sha256[EMB_SHA256_LEN]);
 
