@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* kmod.c - talk to embargo.ko through EMB_KMOD_DEV (ioctls, embargo_abi.h). */
 #include "kmod.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +43,8 @@ int emb_kmod_attach(const struct emb_kmod_maps *maps)
 	int err = kmod_ioctl(EMB_KMOD_IOC_ATTACH, (void *)maps);
 
 	if (err)
-		fprintf(stderr, "embargo: handing the maps to embargo.ko (%s): %s\n", EMB_KMOD_DEV,
-			strerror(-err));
+		emb_warn("handing the maps to embargo.ko (%s): %s", EMB_KMOD_DEV,
+			 strerror(-err));
 	return err;
 }
 

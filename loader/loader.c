@@ -428,7 +428,7 @@ static int try_kmod(struct emb_loader *l, const struct emb_loader_opts *opts, ch
 		return -1;
 	err = load_backend(l, opts, EMB_BACKEND_KMOD, 0);
 	if (err) {
-		fprintf(stderr, "embargo: loading the BPF programs (verifier): %s\n", strerror(-err));
+		emb_warn("loading the BPF programs (verifier): %s", strerror(-err));
 		return err;
 	}
 	snprintf(why, why_len, "embargo.ko answers on %s (ABI %u): it fails exec with EPERM and "
@@ -1057,7 +1057,7 @@ int emb_loader_unload(const char *pin_dir)
 	if (emb_pins_meta_read(pin_dir, &meta) == 0 && meta.backend == EMB_BACKEND_KMOD) {
 		err = emb_kmod_release();
 		if (err && err != -ENOENT)
-			fprintf(stderr, "embargo: releasing embargo.ko's maps: %s\n", strerror(-err));
+			emb_warn("releasing embargo.ko's maps: %s", strerror(-err));
 	}
 	return emb_pins_unload(pin_dir);
 }

@@ -94,7 +94,7 @@ int agent_policy_fill_banned(struct agent *a)
 		return 0;
 	b = malloc(sizeof(*b));
 	if (!b) {
-		fprintf(stderr, "embargo: out of memory writing the policy's digests\n");
+		emb_err("out of memory writing the policy's digests");
 		return -1;
 	}
 	for (size_t at = 0; at < c->n_hashes && !err; at += BANNED_BATCH) {
