@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "sign.h"
 #include "log.h"
+#include "oneopt.h"
 
 static const char keygen_usage[] = "usage: embargo keygen [--out PREFIX]\n";
 
@@ -22,31 +23,12 @@ static void print_diag(const struct emb_diag *d)
 /* 0 with *prefix set, 1 for --help, -1 on a usage error (printed). */
 static int keygen_args(int argc, char **argv, const char **prefix)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int rc;
 
 	*prefix = EMB_KEYGEN_DEFAULT_PREFIX;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			*prefix = optarg;
-			break;
-		case 'h':
-			return 1;
-		case ':':
-			emb_logf(EMB_LOG_ERR, "embargo keygen", "option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		default:
-			emb_logf(EMB_LOG_ERR, "embargo keygen", "unknown option '%s'", argv[optind - 1]);
-			return -1;
-		}
-	}
+	rc = emb_one_option(argc, argv, "embargo keygen", "out", prefix);
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		emb_logf(EMB_LOG_ERR, "embargo keygen", "unexpected argument '%s'", argv[optind]);
 		return -1;

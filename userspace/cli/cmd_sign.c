@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "sign.h"
 #include "log.h"
+#include "oneopt.h"
 
 static const char sign_usage[] = "usage: embargo sign --key KEY FILE...\n";
 
@@ -22,31 +23,12 @@ static void print_diag(const struct emb_diag *d)
 /* 0 with *key set, 1 for --help, -1 on a usage error (printed). */
 static int sign_args(int argc, char **argv, const char **key)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int rc;
 
 	*key = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			*key = optarg;
-			break;
-		case 'h':
-			return 1;
-		case ':':
-			emb_logf(EMB_LOG_ERR, "embargo sign", "option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		default:
-			emb_logf(EMB_LOG_ERR, "embargo sign", "unknown option '%s'", argv[optind - 1]);
-			return -1;
-		}
-	}
+	rc = emb_one_option(argc, argv, "embargo sign", "key", key);
+	if (rc)
+		return rc;
 	if (!*key) {
 		emb_logf(EMB_LOG_ERR, "embargo sign", "--key KEY is required");
 		return -1;

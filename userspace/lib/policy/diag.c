@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include "diag.h"
+#include "namelist.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,9 +62,7 @@ void emb_diag_log(const struct emb_diag *d, enum emb_log_level lvl, const char *
 
 void emb_diag_free(struct emb_diag *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		free(d->msgs[i]);
-	free(d->msgs);
+	emb_names_free(d->msgs, d->n);
 	d->msgs = NULL;
 	d->n = 0;
 }

@@ -10,6 +10,7 @@
 #include <syslog.h>
 
 #include "logfmt.h"
+#include "namelist.h"
 
 static int push(struct emb_fields *f, char *s)
 {
@@ -84,9 +85,7 @@ out:
 
 void emb_fields_free(struct emb_fields *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		free(f->v[i]);
-	free(f->v);
+	emb_names_free(f->v, f->n);
 	f->v = NULL;
 	f->n = 0;
 }
