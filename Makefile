@@ -58,6 +58,7 @@ help:
 	@echo 'make deps       install missing build dependencies (apt-get)'
 	@echo 'make test       unit tests (ASan+UBSan), verifier load, end-to-end (root), VM'
 	@echo 'make vm-test    the LSM and fallback backends in QEMU on a Debian 12 kernel (root)'
+	@echo 'make tsan-test  the agent under ThreadSanitizer, a flood of events at once (root)'
 	@echo 'make bench      benchmarks next to fapolicyd, writes docs/BENCHMARKS.md (root, ~15 min)'
 	@echo 'make run        the agent with the demo policy, in the foreground (root)'
 	@echo 'make install    $$(DESTDIR)$$(PREFIX)/sbin/embargo'
