@@ -170,8 +170,9 @@ static void log_refusals(struct agent *a, const char *name)
 		if (!inet_ntop(r->a.family, r->a.addr, addr, sizeof(addr)))
 			snprintf(addr, sizeof(addr), "?");
 		emb_warn("host %s: DNS answer %s not banned: %s", name, addr, r->why);
-		agent_log(a, &j, emb_event_dns_refused(&j, name, r->a.family, r->a.addr, r->why,
-						       a->pol.host_level));
+		agent_emit(&a->emit, AGENT_EV_DNS, NULL, &j,
+			   emb_event_dns_refused(&j, name, r->a.family, r->a.addr, r->why,
+						 a->pol.host_level));
 	}
 }
 

@@ -29,6 +29,7 @@ enum agent_stream {
 	AGENT_EV_CONTAIN,    /* ctn_events: containment denials */
 	AGENT_EV_LOST,       /* the kernel's lost count, or lines the rate limit held */
 	AGENT_EV_POLICY,     /* policy loaded or refused */
+	AGENT_EV_DNS,        /* a DNS answer a connect host rule did not ban */
 	AGENT_EV_N,
 };
 
