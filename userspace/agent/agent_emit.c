@@ -40,6 +40,7 @@ static const struct {
 	[AGENT_EV_LOST] = { 0 },
 	[AGENT_EV_POLICY] = { 0 },
 	[AGENT_EV_DNS] = { 0 },
+	[AGENT_EV_RUNNING] = { 0 },
 };
 
 static uint64_t mono_ns(void)

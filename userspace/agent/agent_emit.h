@@ -30,6 +30,7 @@ enum agent_stream {
 	AGENT_EV_LOST,       /* the kernel's lost count, or lines the rate limit held */
 	AGENT_EV_POLICY,     /* policy loaded or refused */
 	AGENT_EV_DNS,        /* a DNS answer a connect host rule did not ban */
+	AGENT_EV_RUNNING,    /* a running instance of a banned image: kill or audit */
 	AGENT_EV_N,
 };
 

@@ -42,8 +42,9 @@ static void log_running(struct sweep *s, const struct emb_proc_image *img,
 			 img->path, v->rule_id);
 		return;
 	}
-	agent_log(a, &j, emb_event_running(&j, action, rule, (int)img->pid, img->comm,
-					   img->path, img->is_exe, a->pol.host_level));
+	agent_emit(&a->emit, AGENT_EV_RUNNING, NULL, &j,
+		   emb_event_running(&j, action, rule, (int)img->pid, img->comm, img->path,
+				     img->is_exe, a->pol.host_level));
 }
 
 static int on_image(void *ctx, const struct emb_proc_image *img)
