@@ -151,7 +151,7 @@ agent_idle() {
 		[ "$a" = "$b" ] && return 0
 	done
 }
-fill_inodes() { "$T/bin/fillinodes" "$PIN/emb_inodes" "$1" | awk '/^after/ { print $2 }'; }
+fill_inodes() { "$T/bin/fillinodes" "$PIN/emb_clean" "$1" | awk '/^after/ { print $2 }'; }
 
 # The exec-path programs of our pin dir: "prog_id name" lines.
 exec_progs() {

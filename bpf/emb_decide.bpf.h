@@ -18,9 +18,13 @@
 #define SOCK_DGRAM 2
 
 /*
- * Sizes are placeholders: the loader sets them before load. emb_inodes holds
- * a verdict for every indexed inode (clean ones too): no preallocation, so a
- * table sized for 1M+ files costs only its buckets until it fills.
+ * Sizes are placeholders: the loader sets them before load (from the index,
+ * with headroom). Verdicts live in two tables so that filling one cannot
+ * cost the other: emb_listed holds listed inodes (deny and audit), small
+ * and written first; emb_clean holds hashed-and-clean ones, as many as the
+ * host has files. A clean table that is full only leaves files unverified
+ * (fail-closed), it never lets a banned verdict go missing. Neither is
+ * preallocated: the cost until it fills is its bucket array.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -28,7 +32,15 @@ struct {
 	__type(value, struct emb_inode_val);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1);
-} emb_inodes SEC(".maps");
+} emb_listed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct emb_inode_key);
+	__type(value, struct emb_inode_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+} emb_clean SEC(".maps");
 
 /* Every SHA-256 the policy lists, for embargo.ko's own hashing (kmod
  * backend); no BPF program reads it. Sized by the loader. */
@@ -198,20 +210,30 @@ struct emb_file_state {
 		(st)->ctime_nsec &= EMB_CTIME_NSEC_MASK;                                \
 	} while (0)
 
+/* An entry is about this content only while ctime and size are the same. */
+static __always_inline int emb_val_fresh(const struct emb_inode_val *c,
+					 const struct emb_file_state *st)
+{
+	return c && c->ctime_sec == st->ctime_sec && c->ctime_nsec == st->ctime_nsec &&
+	       c->size == st->size;
+}
+
 /*
- * Look the inode up and check the entry is still about this content: same
- * ctime and size. Fail-closed: anything that does not match exactly is
- * unverified, never "clean".
+ * Look the inode up, banned table first, and check the entry is still about
+ * this content: same ctime and size. A fresh listed verdict wins over a
+ * clean one (the agent writes the listed one before it deletes the other).
+ * Fail-closed: anything that does not match exactly is unverified, never
+ * "clean".
  */
 static __always_inline void emb_lookup_verdict(struct emb_file_state *st)
 {
-	struct emb_inode_val *c;
+	struct emb_inode_val *c = bpf_map_lookup_elem(&emb_listed, &st->key);
 
 	st->v.action = EMB_ACT_NONE;
 	st->v.rule_id = 0;
-	c = bpf_map_lookup_elem(&emb_inodes, &st->key);
-	st->unverified = !c || c->ctime_sec != st->ctime_sec || c->ctime_nsec != st->ctime_nsec ||
-			 c->size != st->size;
+	if (!emb_val_fresh(c, st))
+		c = bpf_map_lookup_elem(&emb_clean, &st->key);
+	st->unverified = !emb_val_fresh(c, st);
 	if (!st->unverified) {
 		st->v.action = c->action;
 		st->v.rule_id = c->rule_id;

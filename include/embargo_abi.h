@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define EMBARGO_ABI_VERSION 8
+#define EMBARGO_ABI_VERSION 9
 
 /*
  * The enforcement backends: the one enum for the loader, the CLI's
@@ -50,9 +50,10 @@ struct emb_inode_key {
 };
 
 /*
- * emb_inodes value: the verdict computed for one inode, valid only while the
- * inode still has this ctime and size (ctime changes on every write, chmod,
- * link and rename). action EMB_ACT_NONE = hashed and clean. A missing or
+ * emb_listed / emb_clean value: the verdict computed for one inode, valid
+ * only while the inode still has this ctime and size (ctime changes on every
+ * write, chmod, link and rename). emb_listed holds listed verdicts (deny,
+ * audit), emb_clean action EMB_ACT_NONE = hashed and clean. A missing or
  * stale entry makes the file "unverified" (contract.md §5).
  */
 struct emb_inode_val {
@@ -144,7 +145,7 @@ enum emb_stat {
 	EMB_STAT_PKT_DROPPED = 6, /* egress packets dropped (emb_egress; also in DENIED) */
 	EMB_STAT_KMOD_HASHED = 7, /* embargo.ko hashed an unverified file itself */
 	EMB_STAT_KMOD_HASH_FAILED = 8, /* embargo.ko could not hash (bound, read error): denied */
-	EMB_STAT_KMOD_RECORD_LOST = 9, /* embargo.ko could not record a verdict in emb_inodes */
+	EMB_STAT_KMOD_RECORD_LOST = 9, /* embargo.ko could not record a verdict in emb_clean */
 	EMB_STAT_KMOD_GATE_CALLS = 10, /* exec levels embargo.ko judged with maps attached */
 	EMB_STAT_KMOD_GATE_NS = 11, /* ns spent in them (hashing included): the module's cost */
 	EMB_STAT_VMA_UNREAD = 12, /* classic, kmod: a mapped range could not be read: killed */
@@ -237,11 +238,11 @@ struct emb_sha256_key {
 
 struct emb_kmod_maps {
 	__u32 abi_version; /* EMBARGO_ABI_VERSION: the module refuses another */
-	__s32 inodes_fd;   /* emb_inodes */
+	__s32 inodes_fd;   /* emb_clean (the module records its verdicts there) */
 	__s32 banned_fd;   /* emb_banned */
 	__s32 config_fd;   /* emb_config */
 	__s32 stats_fd;    /* emb_stats */
-	__u32 pad;
+	__s32 listed_fd;   /* emb_listed */
 };
 
 /* EMB_KMOD_IOC_STATUS: what the module holds. */

@@ -31,6 +31,9 @@ int emb_maps_release(void);
 void emb_maps_status(struct emb_kmod_status *st);
 struct emb_kmaps *emb_maps_enter(int *srcu_idx);
 void emb_maps_leave(int srcu_idx);
+/* emb_listed first (a fresh entry there wins), then emb_clean: as the BPF
+ * hooks look (bpf/emb_decide.bpf.h). */
+int emb_maps_listed(struct emb_kmaps *m, const struct emb_inode_key *k, struct emb_inode_val *v);
 int emb_maps_inode(struct emb_kmaps *m, const struct emb_inode_key *k, struct emb_inode_val *v);
 int emb_maps_set_inode(struct emb_kmaps *m, const struct emb_inode_key *k,
 		       const struct emb_inode_val *v);

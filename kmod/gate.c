@@ -7,8 +7,8 @@
  * may sleep). -ENOEXEC passes the level on to the real formats; any other
  * return fails the execve with it.
  *
- * The verdict for bprm->file's inode comes from emb_inodes (what the agent
- * and this module recorded); an unverified file is hashed here and looked
+ * The verdict for bprm->file's inode comes from emb_listed, then emb_clean
+ * (what the agent and this module recorded); an unverified file is hashed here and looked
  * up in emb_banned, and the verdict recorded for the next exec.
  */
 #include <linux/binfmts.h>
@@ -128,7 +128,8 @@ static int emb_judge(struct emb_kmaps *m, struct linux_binprm *bprm)
 	int err;
 
 	emb_kfile_read(bprm->file, &f);
-	if (!emb_maps_inode(m, &f.key, &iv) && emb_entry_current(&iv, &f)) {
+	if ((!emb_maps_listed(m, &f.key, &iv) && emb_entry_current(&iv, &f)) ||
+	    (!emb_maps_inode(m, &f.key, &iv) && emb_entry_current(&iv, &f))) {
 		v.action = iv.action;
 		v.rule_id = iv.rule_id;
 	} else {

@@ -21,7 +21,8 @@
 #include "emb_kmod.h"
 
 struct emb_kmaps {
-	struct bpf_map *inodes;
+	struct bpf_map *listed; /* emb_listed: the agent's deny/audit verdicts */
+	struct bpf_map *inodes; /* emb_clean: clean verdicts, and what this module records */
 	struct bpf_map *banned;
 	struct bpf_map *config;
 	struct bpf_map *stats;
@@ -48,6 +49,8 @@ static void emb_kmaps_put(struct emb_kmaps *m)
 {
 	if (!m)
 		return;
+	if (!IS_ERR_OR_NULL(m->listed))
+		bpf_map_put(m->listed);
 	if (!IS_ERR_OR_NULL(m->inodes))
 		bpf_map_put(m->inodes);
 	if (!IS_ERR_OR_NULL(m->banned))
@@ -97,8 +100,11 @@ int emb_maps_attach(const struct emb_kmod_maps *req)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	err = emb_map_take(&m->inodes, req->inodes_fd, BPF_MAP_TYPE_HASH,
-			   sizeof(struct emb_inode_key), sizeof(struct emb_inode_val), 1, "emb_inodes");
+	err = emb_map_take(&m->listed, req->listed_fd, BPF_MAP_TYPE_HASH,
+			   sizeof(struct emb_inode_key), sizeof(struct emb_inode_val), 1, "emb_listed");
+	err = err ?: emb_map_take(&m->inodes, req->inodes_fd, BPF_MAP_TYPE_HASH,
+				  sizeof(struct emb_inode_key), sizeof(struct emb_inode_val), 1,
+				  "emb_clean");
 	err = err ?: emb_map_take(&m->banned, req->banned_fd, BPF_MAP_TYPE_HASH,
 				  sizeof(struct emb_sha256_key), sizeof(struct emb_verdict), 1,
 				  "emb_banned");
@@ -185,6 +191,11 @@ static int emb_lookup(struct bpf_map *map, const void *key, void *val, size_t le
 	}
 	rcu_read_unlock();
 	return err;
+}
+
+int emb_maps_listed(struct emb_kmaps *m, const struct emb_inode_key *k, struct emb_inode_val *v)
+{
+	return emb_lookup(m->listed, k, v, sizeof(*v));
 }
 
 int emb_maps_inode(struct emb_kmaps *m, const struct emb_inode_key *k, struct emb_inode_val *v)

@@ -89,19 +89,6 @@ static int size_map(struct bpf_map *m, uint32_t entries)
 	return err;
 }
 
-/*
- * The inode verdict map holds every indexed file (clean ones too), so it is
- * sized for a whole host whatever the caller asked: at least
- * EMB_INODES_MIN entries. It is not preallocated: the cost until it fills
- * is its bucket array (16 bytes per entry).
- */
-#define EMB_INODES_MIN (1u << 20)
-
-static uint32_t inode_capacity(uint32_t asked)
-{
-	return asked > EMB_INODES_MIN ? asked : EMB_INODES_MIN;
-}
-
 static struct bpf_program *hook_prog(const struct embargo_bpf *s, size_t row)
 {
 	return bpf_object__find_program_by_name(s->obj, emb_hooks[row].prog);
@@ -292,7 +279,8 @@ static int load_backend(struct emb_loader *l, const struct emb_loader_opts *opts
 		goto out;
 	}
 	err = set_backend_autoload(l->skel, b);
-	err = err ?: size_map(l->skel->maps.emb_inodes, inode_capacity(opts->inode_entries));
+	err = err ?: size_map(l->skel->maps.emb_listed, opts->listed_entries);
+	err = err ?: size_map(l->skel->maps.emb_clean, opts->clean_entries);
 	err = err ?: size_map(l->skel->maps.emb_net4, opts->net4_entries);
 	err = err ?: size_map(l->skel->maps.emb_net6, opts->net6_entries);
 	err = err ?: size_map(l->skel->maps.emb_banned, b == EMB_BACKEND_KMOD ? opts->banned_entries : 1);
@@ -694,7 +682,8 @@ static int kmod_handover(struct emb_loader *l)
 {
 	struct emb_kmod_maps m = {
 		.abi_version = EMBARGO_ABI_VERSION,
-		.inodes_fd = bpf_map__fd(l->skel->maps.emb_inodes),
+		.inodes_fd = bpf_map__fd(l->skel->maps.emb_clean),
+		.listed_fd = bpf_map__fd(l->skel->maps.emb_listed),
 		.banned_fd = bpf_map__fd(l->skel->maps.emb_banned),
 		.config_fd = bpf_map__fd(l->skel->maps.emb_config),
 		.stats_fd = bpf_map__fd(l->skel->maps.emb_stats),
@@ -713,6 +702,11 @@ int emb_loader_attach(struct emb_loader *l)
 	}
 	err = l->adopted ? attach_adopted(l) : attach_replace(l);
 	return err ?: kmod_handover(l);
+}
+
+uint32_t emb_loader_clean_capacity(const struct emb_loader *l)
+{
+	return bpf_map__max_entries(l->skel->maps.emb_clean);
 }
 
 int emb_loader_adopted(const struct emb_loader *l)
@@ -795,14 +789,23 @@ static int put(struct bpf_map *m, const void *k, size_t klen, const void *v, siz
 	return err;
 }
 
-int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
-			 const struct emb_inode_val *v)
+static struct bpf_map *verdict_map(const struct emb_loader *l, enum emb_vtable t)
 {
-	char what[64];
+	return t == EMB_VT_LISTED ? l->skel->maps.emb_listed : l->skel->maps.emb_clean;
+}
 
-	snprintf(what, sizeof(what), "inode %llu:%llu", (unsigned long long)k->dev,
-		 (unsigned long long)k->ino);
-	return put(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), what);
+int emb_loader_put_verdict(struct emb_loader *l, enum emb_vtable t, const struct emb_inode_key *k,
+			   const struct emb_inode_val *v)
+{
+	struct bpf_map *m = verdict_map(l, t);
+	int err = bpf_map__update_elem(m, k, sizeof(*k), v, sizeof(*v), BPF_ANY);
+
+	/* A full table is the caller's to count and report once. */
+	if (err && err != -E2BIG)
+		emb_err("writing inode %llu:%llu to map %s: %s",
+			(unsigned long long)k->dev, (unsigned long long)k->ino, bpf_map__name(m),
+			strerror(-err));
+	return err;
 }
 
 /*
@@ -830,20 +833,29 @@ static uint32_t put_batch(struct bpf_map *m, const void *k, size_t klen, const v
 	return done;
 }
 
-int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
-			  const struct emb_inode_val *v, uint32_t n)
+int emb_loader_put_verdicts(struct emb_loader *l, enum emb_vtable t,
+			    const struct emb_inode_key *k, const struct emb_inode_val *v, uint32_t n,
+			    uint32_t *full)
 {
-	for (uint32_t i = put_batch(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), n);
-	     i < n; i++)
-		if (emb_loader_put_inode(l, &k[i], &v[i]))
-			return -1;
+	for (uint32_t i = put_batch(verdict_map(l, t), k, sizeof(*k), v, sizeof(*v), n); i < n;
+	     i++) {
+		int err = emb_loader_put_verdict(l, t, &k[i], &v[i]);
+
+		/* Full: new keys do not fit, replacing a present one still does. */
+		if (err == -E2BIG)
+			++*full;
+		else if (err)
+			return err;
+	}
 	return 0;
 }
 
 int emb_loader_get_inode(const struct emb_loader *l, const struct emb_inode_key *k,
 			 struct emb_inode_val *v)
 {
-	return bpf_map__lookup_elem(l->skel->maps.emb_inodes, k, sizeof(*k), v, sizeof(*v), 0) ?
+	if (!bpf_map__lookup_elem(l->skel->maps.emb_listed, k, sizeof(*k), v, sizeof(*v), 0))
+		return 0;
+	return bpf_map__lookup_elem(l->skel->maps.emb_clean, k, sizeof(*k), v, sizeof(*v), 0) ?
 		       -errno : 0;
 }
 
@@ -983,9 +995,9 @@ int emb_loader_sweep_banned(struct emb_loader *l,
 	return err;
 }
 
-int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k)
+int emb_loader_del_verdict(struct emb_loader *l, enum emb_vtable t, const struct emb_inode_key *k)
 {
-	return del(l->skel->maps.emb_inodes, k, sizeof(*k));
+	return del(verdict_map(l, t), k, sizeof(*k));
 }
 
 int emb_loader_del_net4(struct emb_loader *l, const struct emb_lpm4_key *k)
@@ -998,12 +1010,12 @@ int emb_loader_del_net6(struct emb_loader *l, const struct emb_lpm6_key *k)
 	return del(l->skel->maps.emb_net6, k, sizeof(*k));
 }
 
-int emb_loader_for_each_inode(struct emb_loader *l,
-			      int (*fn)(void *ctx, const struct emb_inode_key *k,
-					const struct emb_inode_val *v),
-			      void *ctx)
+int emb_loader_for_each_verdict(struct emb_loader *l, enum emb_vtable t,
+				int (*fn)(void *ctx, const struct emb_inode_key *k,
+					  const struct emb_inode_val *v),
+				void *ctx)
 {
-	struct bpf_map *m = l->skel->maps.emb_inodes;
+	struct bpf_map *m = verdict_map(l, t);
 	struct emb_inode_key key, next;
 	struct emb_inode_val v;
 	const void *prev = NULL;

@@ -3,7 +3,9 @@
  * loader.h - the libbpf side: open, size, load, attach, pin, map writes.
  *
  * Lifecycle: emb_loader_open() (open + size + load), emb_loader_put_*()
- * (fill maps), emb_loader_attach() (attach + pin). Pins make enforcement
+ * (policy prefixes, banned verdicts), emb_loader_attach() (attach + pin),
+ * then the clean verdicts: a table that cannot be filled never keeps the
+ * hooks from attaching. Pins make enforcement
  * outlive the agent; only emb_loader_unload() removes them.
  */
 #ifndef EMBARGO_LOADER_H
@@ -21,7 +23,8 @@ struct emb_loader;
 struct emb_loader_opts {
 	const char *pin_dir;     /* e.g. /sys/fs/bpf/embargo */
 	const char *cgroup_path; /* cgroup v2 directory for the network hooks */
-	uint32_t inode_entries;  /* capacity of the inode verdict map */
+	uint32_t listed_entries; /* capacity of emb_listed (listed inode verdicts) */
+	uint32_t clean_entries;  /* capacity of emb_clean (clean inode verdicts) */
 	uint32_t net4_entries;   /* capacity of the IPv4 prefix map */
 	uint32_t net6_entries;   /* capacity of the IPv6 prefix map */
 	uint32_t banned_entries; /* capacity of emb_banned (kmod backend only) */
@@ -59,6 +62,9 @@ int emb_loader_attach(struct emb_loader *l);
  * pinned ones and the pinned links were never detached. 0: replaced or new.
  */
 int emb_loader_adopted(const struct emb_loader *l);
+/* How many clean verdicts emb_clean holds at most (an adopted one may be
+ * larger than asked). */
+uint32_t emb_loader_clean_capacity(const struct emb_loader *l);
 /* "adopted generation N ...", "replaced: <why>" or "new: ...", one line. */
 const char *emb_loader_pins_reason(const struct emb_loader *l);
 /* emb_meta[0] as written at attach (generation, created_ns, lost_logged). */
@@ -76,14 +82,23 @@ typedef int (*emb_loader_keep_fn)(void *ctx, const void *key);
 int emb_loader_sweep_net(struct emb_loader *l, emb_loader_keep_fn keep4, emb_loader_keep_fn keep6,
 			 void *ctx);
 
-/* Map writes: each failure is printed with the map and the key. */
-int emb_loader_put_inode(struct emb_loader *l, const struct emb_inode_key *k,
-			 const struct emb_inode_val *v);
+/* The two inode verdict tables (embargo_abi.h). */
+enum emb_vtable {
+	EMB_VT_LISTED = 0, /* listed: deny and audit verdicts */
+	EMB_VT_CLEAN = 1,  /* hashed and clean */
+};
+
+/* Map writes: each failure is printed with the map and the key, except a
+ * full verdict table (-E2BIG, returned): the caller counts and reports it. */
+int emb_loader_put_verdict(struct emb_loader *l, enum emb_vtable t, const struct emb_inode_key *k,
+			   const struct emb_inode_val *v);
 /* n entries at once (bpf_map_update_batch; one by one where the kernel
  * has no batch ops for the map, or from a batch that failed, so a failure
- * is printed with its key): the start-up cache load, policy prefixes. */
-int emb_loader_put_inodes(struct emb_loader *l, const struct emb_inode_key *k,
-			  const struct emb_inode_val *v, uint32_t n);
+ * is printed with its key): the start-up cache load. Entries that did not
+ * fit (table full) are added to *full, not an error. */
+int emb_loader_put_verdicts(struct emb_loader *l, enum emb_vtable t,
+			    const struct emb_inode_key *k, const struct emb_inode_val *v, uint32_t n,
+			    uint32_t *full);
 int emb_loader_put_net4s(struct emb_loader *l, const struct emb_lpm4_key *k,
 			 const struct emb_net_value *v, uint32_t n);
 int emb_loader_put_net6s(struct emb_loader *l, const struct emb_lpm6_key *k,
@@ -111,19 +126,20 @@ int emb_loader_sweep_banned(struct emb_loader *l,
 			    int (*keep)(void *ctx, const struct emb_sha256_key *k), void *ctx);
 
 /* Map deletes (reload): a missing key is not an error. */
-int emb_loader_del_inode(struct emb_loader *l, const struct emb_inode_key *k);
-/* The kernel's verdict entry for k into *v: 0, or -ENOENT / -errno. */
+int emb_loader_del_verdict(struct emb_loader *l, enum emb_vtable t, const struct emb_inode_key *k);
+/* The kernel's verdict entry for k into *v (emb_listed's, else emb_clean's):
+ * 0, or -ENOENT / -errno. */
 int emb_loader_get_inode(const struct emb_loader *l, const struct emb_inode_key *k,
 			 struct emb_inode_val *v);
 int emb_loader_del_net4(struct emb_loader *l, const struct emb_lpm4_key *k);
 int emb_loader_del_net6(struct emb_loader *l, const struct emb_lpm6_key *k);
 
-/* Call fn for every entry of the inode map; a non-zero return stops the walk
- * and is returned. fn must not delete entries (collect keys instead). */
-int emb_loader_for_each_inode(struct emb_loader *l,
-			      int (*fn)(void *ctx, const struct emb_inode_key *k,
-					const struct emb_inode_val *v),
-			      void *ctx);
+/* Call fn for every entry of a verdict table; a non-zero return stops the
+ * walk and is returned. fn must not delete entries (collect keys instead). */
+int emb_loader_for_each_verdict(struct emb_loader *l, enum emb_vtable t,
+				int (*fn)(void *ctx, const struct emb_inode_key *k,
+					  const struct emb_inode_val *v),
+				void *ctx);
 
 /* The ring buffer map's fd, for ring_buffer__new(). */
 int emb_loader_events_fd(const struct emb_loader *l);

@@ -18,7 +18,8 @@ done
 
 start_agent || { bad "agent starts"; summary "e2e index restart"; exit 1; }
 line=$(grep -E "index: [0-9]+ files" "$T/agent.err" | tail -1); echo "       ${line#embargo: }"
-check "first start hashes the tree" grep -qE "index: 2000[0-9] files, 2000[0-9] hashed, 0 reused" "$T/agent.err"
+# The hard link's second name is "reused" when its twin was hashed first.
+check "first start hashes the tree" grep -qE "index: 2000[0-9] files, 2000[0-9] hashed, [01] reused" "$T/agent.err"
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=
 : > "$LOG"
 start_agent || { bad "agent restarts"; summary "e2e index restart"; exit 1; }

@@ -51,8 +51,8 @@ check "every link_* pin is a link, every emb_* pin a map" \
 	[ "$(jq -r '.pins[] | select((.name | startswith("link_")) != (.kind == "link")) | .name' <<<"$S")" = "" ]
 check "emb_net4 holds the test's prefixes (2 of its max)" \
 	[ "$(jq '.maps[] | select(.name == "emb_net4") | .entries' <<<"$S")" = 2 ]
-check "emb_inodes lists the 4 banned names' 3 inodes or more" \
-	[ "$(jq '.maps[] | select(.name == "emb_inodes") | .entries >= 3' <<<"$S")" = true ]
+check "emb_listed lists the 4 banned names' 3 inodes or more" \
+	[ "$(jq '.maps[] | select(.name == "emb_listed") | .entries >= 3' <<<"$S")" = true ]
 check "ring buffer entries are null, its size in max_entries" \
 	[ "$(jq -c '.maps[] | select(.name == "emb_events") | [.type, .entries, .max_entries > 0]' <<<"$S")" = '["ringbuf",null,true]' ]
 check "counters: denied >= 2 (exec + connect), nothing lost" \

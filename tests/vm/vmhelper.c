@@ -248,7 +248,8 @@ static int do_kmod(const char *what, const char *dir)
 	if (strcmp(what, "release") == 0) {
 		err = ioctl(fd, EMB_KMOD_IOC_RELEASE);
 	} else {
-		m.inodes_fd = pinned(dir, "emb_inodes");
+		m.inodes_fd = pinned(dir, "emb_clean");
+		m.listed_fd = pinned(dir, "emb_listed");
 		m.banned_fd = pinned(dir, "emb_banned");
 		m.config_fd = pinned(dir, "emb_config");
 		m.stats_fd = pinned(dir, "emb_stats");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * agent.c - `embargo run`: compile the policy, load and fill the maps,
- * index the scan roots, attach, then turn kernel events into log lines
+ * agent.c - `embargo run`: compile the policy, load the maps, write the
+ * bans, attach, write the clean verdicts and index the scan roots, then
+ * turn kernel events into log lines
  * until SIGTERM/SIGINT. Pins keep enforcing after we exit.
  */
 #include "agent.h"
@@ -110,20 +111,27 @@ static int agent_load(struct agent *a)
 	}
 	lo.cgroup_path = cgroot;
 	snprintf(a->cgroup_path, sizeof(a->cgroup_path), "%s", cgroot);
-	lo.inode_entries = capacity(0, 65536);
 	lo.net4_entries = capacity(a->pol.compiled.n_net4, 1024);
 	lo.net6_entries = capacity(a->pol.compiled.n_net6, 1024);
 	lo.banned_entries = capacity(a->pol.compiled.n_hashes, 65536);
 	lo.backend = o->backend;
 	err = emb_loader_prepare_pin_dir(o->pin_dir);
 	err = err ?: agent_life_lock(a);
+	err = err ?: agent_index_open(a);
+	if (!err)
+		agent_index_capacity(a, &lo.listed_entries, &lo.clean_entries);
 	err = err ?: open_backend(a, &lo);
+	/* The network rules and the listed inodes first (both sized from what
+	 * they hold), then attach, then the clean verdicts (as many as the host
+	 * has files): a clean table that cannot be filled leaves files
+	 * unverified, it never keeps the hooks from attaching. */
 	err = err ?: agent_policy_fill_net(a);
 	err = err ?: agent_policy_fill_banned(a);
 	err = err ?: sweep_adopted(a);
 	err = err ?: agent_policy_drop_banned(a);
-	err = err ?: agent_index_roots(a);
+	err = err ?: agent_index_banned(a);
 	err = err ?: emb_loader_attach(a->loader);
+	err = err ?: agent_index_start(a);
 	err = err ?: agent_contain_apply(a);
 	if (err)
 		return err;

@@ -2,9 +2,11 @@
 /*
  * agent_index.c - keep the kernel's inode verdicts true.
  *
- * Start-up: load the persistent index (state dir, LMDB), write a verdict
- * for every cached inode to emb_inodes (banned and clean, each with the
- * ctime and size it was computed for), then scan the roots, hashing only
+ * Start-up: load the persistent index (state dir, LMDB: its size sizes the
+ * verdict tables), write every listed verdict to emb_listed before the
+ * hooks attach, and every clean one to emb_clean after (each with the ctime
+ * and size it was computed for): a clean table that cannot be filled never
+ * keeps anything from being enforced. Then scan the roots, hashing only
  * files whose size or ctime changed. A cold start (no complete index yet)
  * scans before returning, so the agent never announces a policy it cannot
  * enforce; a warm start returns at once (the cached verdicts enforce) and
@@ -75,6 +77,9 @@ struct agent_index {
 	int rl_ready;
 	uint64_t hashreq_lost_said; /* EMB_STAT_HASHREQ_LOST already logged */
 	uint64_t overflows_said;    /* fanotify overflows already logged */
+	uint64_t clean_full;   /* clean verdicts emb_clean had no room for */
+	size_t n_clean;        /* clean entries of the index (put_all's banned pass) */
+	int full_said;         /* the full clean table was logged */
 };
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -212,19 +217,44 @@ static void beat_locked(struct agent_index *x)
 		emb_warn("index: heartbeat not written");
 }
 
-/* Verdicts written to the kernel PUT_BATCH at a time, one syscall each. */
+/*
+ * A full clean table: the files it has no room for stay unverified (denied
+ * under `unverified: deny`, hashed at each exec under allow): fail-closed,
+ * and said in the log (put_all() sums up a pass; a file hashed on demand
+ * is said the first time and every 1000th). Caller holds x->lock.
+ */
+static void note_clean_full(struct agent_index *x, uint32_t n)
+{
+	x->clean_full += n;
+}
+
+static void say_clean_full(struct agent_index *x, const struct emb_inode_key *k)
+{
+	if (x->full_said++ % 1000 == 0)
+		emb_err("index: the clean verdict table (emb_clean) is full: "
+				"inode %llu:%llu stays unverified (%llu so far)",
+			(unsigned long long)k->dev, (unsigned long long)k->ino,
+			(unsigned long long)x->clean_full);
+}
+
+/* Verdicts written to one table PUT_BATCH at a time, one syscall each. */
 struct batch {
 	struct agent_index *x;
+	enum emb_vtable t;
 	struct emb_inode_key k[PUT_BATCH];
 	struct emb_inode_val v[PUT_BATCH];
 	uint32_t n;
 	int err; /* sticky: the first failed write */
+	struct by_age *age;
 };
 
 static int batch_flush(struct batch *b)
 {
+	uint32_t full = 0;
+
 	if (b->n && !b->err)
-		b->err = emb_loader_put_inodes(b->x->a->loader, b->k, b->v, b->n);
+		b->err = emb_loader_put_verdicts(b->x->a->loader, b->t, b->k, b->v, b->n, &full);
+	note_clean_full(b->x, full);
 	b->n = 0;
 	beat_locked(b->x); /* callers hold x->lock */
 	return b->err;
@@ -235,6 +265,42 @@ static int batch_push(struct batch *b, const struct emb_inode_key *k, const stru
 	b->k[b->n] = *k;
 	b->v[b->n] = *v;
 	return ++b->n == PUT_BATCH ? batch_flush(b) : b->err;
+}
+
+/*
+ * One verdict into its table, at once. A listed one first goes into
+ * emb_listed, then its clean twin is dropped; a clean one goes into
+ * emb_clean, then a listed twin (an earlier policy's) is dropped: the
+ * kernel prefers a fresh listed entry, so no step ever shows "clean" for a
+ * listed file. Returns the error of the write that matters: a listed
+ * verdict that did not reach the kernel is an error (the caller kills or
+ * the file stays unverified); a full clean table is not (note_clean_full).
+ * Caller holds x->lock.
+ */
+static int put_now(struct agent_index *x, const struct emb_inode_key *k,
+		   const struct emb_inode_val *v)
+{
+	struct emb_loader *l = x->a->loader;
+	int err;
+
+	if (v->action != EMB_ACT_NONE) {
+		err = emb_loader_put_verdict(l, EMB_VT_LISTED, k, v);
+		if (err == -E2BIG)
+			emb_err("index: the listed verdict table (emb_listed) is "
+					"full: inode %llu:%llu stays unverified",
+				(unsigned long long)k->dev, (unsigned long long)k->ino);
+		if (!err && v->action == EMB_ACT_DENY)
+			x->a->banned_inodes++;
+		return err ?: emb_loader_del_verdict(l, EMB_VT_CLEAN, k);
+	}
+	err = emb_loader_put_verdict(l, EMB_VT_CLEAN, k, v);
+	if (err == -E2BIG) {
+		note_clean_full(x, 1);
+		say_clean_full(x, k);
+		err = 0;
+	}
+	/* A listed twin left behind keeps the file denied: fail-closed. */
+	return err ?: emb_loader_del_verdict(l, EMB_VT_LISTED, k);
 }
 
 /*
@@ -249,42 +315,152 @@ static int record(struct agent_index *x, uint64_t dev, uint64_t ino, const struc
 {
 	struct emb_inode_key key = { .dev = dev, .ino = ino };
 	struct emb_inode_val v = inode_val(x->a, r, path);
-	int err = emb_idx_put(&x->db, dev, ino, r, path);
+	int err;
 
-	if (err)
-		return err;
+	/* The verdict is known even when it cannot be kept: a caller that let
+	 * a banned file run still kills it (on_hashreq). */
 	if (out)
 		*out = v;
-	if (x->pending && v.action != EMB_ACT_DENY)
+	err = emb_idx_put(&x->db, dev, ino, r, path);
+	if (err)
+		return err;
+	if (x->pending && v.action == EMB_ACT_NONE)
 		return batch_push(x->pending, &key, &v);
 	/* Fail-closed: a verdict that cannot reach the kernel leaves the inode
 	 * unverified there (denied under `unverified: deny`), never clean. */
-	err = emb_loader_put_inode(x->a->loader, &key, &v);
-	if (!err && v.action == EMB_ACT_DENY)
-		x->a->banned_inodes++;
-	return err;
+	return put_now(x, &key, &v);
 }
 
 /* ---- cached verdicts first ------------------------------------------------- */
 
+/* The verdict the index gives an entry under the policy in force. */
+static struct emb_inode_val ent_val(struct agent_index *x, const struct emb_idx_ent *e)
+{
+	char buf[PATH_MAX];
+	const char *path = NULL;
+
+	if (x->a->pol.compiled.n_paths)
+		path = emb_idx_path(&x->db, e, buf, sizeof(buf));
+	return inode_val(x->a, &e->rec, path);
+}
+
+/* Clean entries of an index too large for emb_clean, to be put oldest first. */
+struct by_age {
+	const struct emb_idx_ent **e;
+	size_t n, cap;
+};
+
+/* The table put_all() fills in this pass (or, with b->age, the clean
+ * entries collected to be sorted first). */
 static int batch_add(void *ctx, const struct emb_idx_ent *e)
 {
 	struct batch *b = ctx;
 	struct emb_inode_key k = { .dev = e->dev, .ino = e->ino };
-	struct emb_inode_val v;
-	char buf[PATH_MAX];
-	const char *path = NULL;
+	struct emb_inode_val v = ent_val(b->x, e);
+	int listed = v.action != EMB_ACT_NONE;
 
-	if (b->x->a->pol.compiled.n_paths)
-		path = emb_idx_path(&b->x->db, e, buf, sizeof(buf));
-	v = inode_val(b->x->a, &e->rec, path);
+	if (listed != (b->t == EMB_VT_LISTED)) {
+		b->x->n_clean += !listed;
+		return 0;
+	}
 	if (v.action == EMB_ACT_DENY)
 		b->x->a->banned_inodes++;
+	if (b->age) {
+		if (b->age->n == b->age->cap)
+			return -ENOMEM;
+		b->age->e[b->age->n++] = e;
+		return 0;
+	}
 	return batch_push(b, &k, &v);
 }
 
-/* Every known verdict into the kernel, from memory. Caller holds x->lock. */
-static int put_all(struct agent_index *x)
+static int older_first(const void *pa, const void *pb)
+{
+	const struct emb_idx_rec *a = &(*(const struct emb_idx_ent *const *)pa)->rec,
+				 *b = &(*(const struct emb_idx_ent *const *)pb)->rec;
+
+	if (a->ctime_sec != b->ctime_sec)
+		return a->ctime_sec < b->ctime_sec ? -1 : 1;
+	return a->ctime_nsec < b->ctime_nsec ? -1 : a->ctime_nsec > b->ctime_nsec;
+}
+
+/*
+ * More clean files than emb_clean holds: the oldest (by ctime) go in first,
+ * so a flood of new files (any user can make a million) cannot push out
+ * the host's own long-standing ones; the newest stay unverified.
+ */
+static int put_clean_by_age(struct batch *b)
+{
+	struct agent_index *x = b->x;
+	struct by_age age = { .cap = x->n_clean };
+	int err;
+
+	age.e = malloc((age.cap ? age.cap : 1) * sizeof(*age.e));
+	if (!age.e)
+		return -ENOMEM;
+	b->age = &age;
+	err = emb_idx_foreach(&x->db, batch_add, b);
+	b->age = NULL;
+	if (!err)
+		qsort(age.e, age.n, sizeof(*age.e), older_first);
+	for (size_t i = 0; i < age.n && !err; i++) {
+		struct emb_inode_key k = { .dev = age.e[i]->dev, .ino = age.e[i]->ino };
+		struct emb_inode_val v = ent_val(x, age.e[i]);
+
+		err = batch_push(b, &k, &v);
+	}
+	free(age.e);
+	return err;
+}
+
+/* Keys of emb_listed the policy in force no longer lists. */
+struct unlisted {
+	struct agent_index *x;
+	struct emb_inode_key *k;
+	size_t n, cap;
+};
+
+static int collect_unlisted(void *ctx, const struct emb_inode_key *k, const struct emb_inode_val *v)
+{
+	struct unlisted *u = ctx;
+	struct emb_idx_ent *e = emb_idx_get(&u->x->db, k->dev, k->ino);
+	struct emb_inode_key *grown;
+
+	(void)v;
+	/* Unknown to the index (an earlier run's memfd, a file gone): kept,
+	 * fail-closed; the content is judged again if it changes. */
+	if (!e || ent_val(u->x, e).action != EMB_ACT_NONE)
+		return 0;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 64;
+		grown = realloc(u->k, u->cap * sizeof(*u->k));
+		if (!grown)
+			return -ENOMEM;
+		u->k = grown;
+	}
+	u->k[u->n++] = *k;
+	return 0;
+}
+
+/* After a policy change the clean verdicts are in: drop the listed ones
+ * the policy no longer has (they would win over the clean ones). */
+static int sweep_unlisted(struct agent_index *x)
+{
+	struct unlisted u = { .x = x };
+	int err = emb_loader_for_each_verdict(x->a->loader, EMB_VT_LISTED, collect_unlisted, &u);
+
+	for (size_t i = 0; i < u.n && !err; i++)
+		err = emb_loader_del_verdict(x->a->loader, EMB_VT_LISTED, &u.k[i]);
+	free(u.k);
+	return err;
+}
+
+/*
+ * Every known verdict of one table into the kernel, from memory. The
+ * listed ones go first, before the hooks attach (a handful, sized for);
+ * the clean ones after. Caller holds x->lock.
+ */
+static int put_all(struct agent_index *x, enum emb_vtable t)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 	int err;
@@ -292,11 +468,27 @@ static int put_all(struct agent_index *x)
 	if (!b)
 		return -ENOMEM;
 	b->x = x;
-	x->a->banned_inodes = 0;
-	err = emb_idx_foreach(&x->db, batch_add, b);
+	b->t = t;
+	if (t == EMB_VT_LISTED) {
+		x->a->banned_inodes = 0;
+		x->n_clean = 0; /* counted by this pass, for the next */
+		err = emb_idx_foreach(&x->db, batch_add, b);
+	} else {
+		uint64_t full = x->clean_full;
+
+		err = x->n_clean > emb_loader_clean_capacity(x->a->loader) ?
+			      put_clean_by_age(b) :
+			      emb_idx_foreach(&x->db, batch_add, b);
+		err = err ?: batch_flush(b);
+		if (!err && x->clean_full > full)
+			emb_err("index: the clean verdict table (emb_clean) is "
+					"full: %llu of %zu clean verdicts did not fit (the newest); "
+					"those files stay unverified\n",
+				(unsigned long long)(x->clean_full - full), x->n_clean);
+	}
 	err = err ?: batch_flush(b);
 	free(b);
-	return err;
+	return err ?: t == EMB_VT_CLEAN ? sweep_unlisted(x) : 0;
 }
 
 /* ---- the scan ------------------------------------------------------------ */
@@ -351,7 +543,8 @@ static void on_swept(void *ctx, uint64_t dev, uint64_t ino)
 
 	/* A failed delete leaves a verdict for an inode that no longer exists
 	 * (or is reused with another ctime: then it is stale, unverified). */
-	emb_loader_del_inode(x->a->loader, &key);
+	emb_loader_del_verdict(x->a->loader, EMB_VT_LISTED, &key);
+	emb_loader_del_verdict(x->a->loader, EMB_VT_CLEAN, &key);
 }
 
 /* One full pass over the roots; then drop what it did not see, persist,
@@ -376,8 +569,10 @@ static int full_scan(struct agent_index *x)
 
 	if (!x->complete && !pending)
 		return -ENOMEM;
-	if (pending)
+	if (pending) {
 		pending->x = x;
+		pending->t = EMB_VT_CLEAN;
+	}
 	pthread_mutex_lock(&x->lock);
 	emb_idx_scan_begin(&x->db);
 	x->pending = pending;
@@ -838,10 +1033,15 @@ static int on_hashreq(void *ctx, void *data, size_t len)
 	}
 	err = fd < 0 ? -ENOENT : hash_open_file(x, fd, e->exec.path[0] == '/' ? e->exec.path : NULL,
 						&r, &v);
-	if (err) {
+	if (err && v.action == EMB_ACT_NONE) {
 		unreadable(x, e, fd >= 0, err, news);
 		goto out;
 	}
+	/* A verdict computed but not kept (a full table, a failed write) is
+	 * still acted on: a banned file let run is killed (fail-closed). */
+	if (err)
+		emb_err("index: recording the verdict of unverified %s failed%s", e->exec.path,
+			v.action == EMB_ACT_DENY ? ": killing it anyway" : "");
 	if (v.action == EMB_ACT_NONE)
 		goto out;
 	if (v.action == EMB_ACT_DENY && e->action != EMB_ACT_DENY)
@@ -1048,20 +1248,82 @@ static int start_threads(struct agent_index *x, int rescan)
 	return err;
 }
 
-static int index_start(struct agent *a)
+int agent_index_open(struct agent *a)
 {
 	struct agent_index *x = index_new(a);
-	int err;
 
 	if (!x)
 		return -ENOMEM;
 	a->idx = x;
 	open_db(x);
 	x->complete = emb_idx_complete(&x->db);
+	return 0;
+}
+
+/*
+ * Capacity of the verdict tables: twice the index (files appear between
+ * starts; a pinned table smaller than asked is replaced at the next start),
+ * never under a floor. EMBARGO_CLEAN_ENTRIES / EMBARGO_LISTED_ENTRIES set
+ * them exactly: for tests that fill a table (docs/architecture.md).
+ */
+#define CLEAN_FLOOR (1u << 20)
+#define LISTED_FLOOR (1u << 16)
+
+static uint32_t table_size(const char *env, size_t want, uint32_t floor)
+{
+	const char *s = getenv(env);
+	char *end;
+	unsigned long v;
+
+	if (s && *s) {
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (!errno && !*end && v >= 1 && v <= UINT32_MAX)
+			return (uint32_t)v;
+		emb_err("%s=%s is not a number of entries: ignored", env, s);
+	}
+	if (want > UINT32_MAX / 2)
+		return UINT32_MAX;
+	return want * 2 > floor ? (uint32_t)(want * 2) : floor;
+}
+
+void agent_index_capacity(const struct agent *a, uint32_t *banned, uint32_t *clean)
+{
+	size_t n = a->idx ? a->idx->db.n : 0;
+
+	*clean = table_size("EMBARGO_CLEAN_ENTRIES", n, CLEAN_FLOOR);
+	*banned = table_size("EMBARGO_LISTED_ENTRIES", n / 16, LISTED_FLOOR);
+}
+
+int agent_index_banned(struct agent *a)
+{
+	struct agent_index *x = a->idx;
+	int err;
+
 	pthread_mutex_lock(&x->lock);
 	err = emb_loader_set_scope(a->loader);
+	/* Adopted maps enforce now, with the earlier agent's clean verdicts:
+	 * the config is ours at once (its heartbeats follow). New maps keep
+	 * the unverified mode off until their clean verdicts are in, or every
+	 * exec would be denied while they are written. */
+	if (!err && emb_loader_adopted(a->loader))
+		err = write_config(x);
+	err = err ?: put_all(x, EMB_VT_LISTED);
+	pthread_mutex_unlock(&x->lock);
+	return err;
+}
+
+int agent_index_start(struct agent *a)
+{
+	struct agent_index *x = a->idx;
+	int err;
+
+	/* The hooks are attached: what does not fit now stays unverified. The
+	 * unverified mode is written once the clean verdicts are in, so the
+	 * files not yet written are not taken for changed ones. */
+	pthread_mutex_lock(&x->lock);
+	err = put_all(x, EMB_VT_CLEAN);
 	err = err ?: write_config(x);
-	err = err ?: put_all(x);
 	pthread_mutex_unlock(&x->lock);
 	emb_info("index: %zu cached verdicts in force (%llu banned)%s", x->db.n,
 		 (unsigned long long)a->banned_inodes, x->complete ? "" : "; first full build");
@@ -1082,14 +1344,15 @@ static int index_repolicy(struct agent *a)
 
 	pthread_mutex_lock(&x->lock);
 	err = write_config(x);
-	err = err ?: put_all(x);
+	err = err ?: put_all(x, EMB_VT_LISTED);
+	err = err ?: put_all(x, EMB_VT_CLEAN);
 	pthread_mutex_unlock(&x->lock);
 	return err;
 }
 
 int agent_index_roots(struct agent *a)
 {
-	return a->idx ? index_repolicy(a) : index_start(a);
+	return index_repolicy(a);
 }
 
 void agent_index_lock(struct agent *a)
@@ -1125,7 +1388,9 @@ void agent_index_stop(struct agent *a)
 	 * our pid is no longer exempt (it will be reused). */
 	x->cfg.heartbeat_ns = 0;
 	x->cfg.agent_tgid = 0;
-	if (emb_loader_set_config(a->loader, &x->cfg))
+	/* Only a config this agent wrote (a start that failed early leaves
+	 * the pinned one as it was). */
+	if (x->svc_started && emb_loader_set_config(a->loader, &x->cfg))
 		emb_err("index: clearing the heartbeat failed");
 	pthread_mutex_lock(&x->lock);
 	if (x->rl_ready)

@@ -60,14 +60,20 @@ int agent_policy_fill_banned(struct agent *a);
 int agent_policy_drop_banned(struct agent *a);
 
 /*
- * agent_index.c: the first call loads the persistent index, writes every
- * cached verdict, scans the roots (before returning on a cold start, in the
- * background on a warm one) and starts the index thread (hash requests,
- * fanotify, heartbeat). Later calls (policy reload) recompute every verdict
- * from the hashes in memory. agent_index_lock/unlock: hold while a->pol is
- * swapped (the index thread reads it). agent_index_stop: before
- * emb_loader_close().
+ * agent_index.c, at start-up in this order: agent_index_open loads the
+ * persistent index (agent_index_capacity then sizes the verdict tables);
+ * agent_index_banned writes every listed verdict (before the hooks attach);
+ * agent_index_start, after attach, writes the clean ones, scans the roots
+ * (before returning on a cold start, in the background on a warm one) and
+ * starts the index thread (hash requests, fanotify, heartbeat).
+ * agent_index_roots (policy reload) recomputes every verdict from the
+ * hashes in memory. agent_index_lock/unlock: hold while a->pol is swapped
+ * (the index thread reads it). agent_index_stop: before emb_loader_close().
  */
+int agent_index_open(struct agent *a);
+void agent_index_capacity(const struct agent *a, uint32_t *banned, uint32_t *clean);
+int agent_index_banned(struct agent *a);
+int agent_index_start(struct agent *a);
 int agent_index_roots(struct agent *a);
 void agent_index_lock(struct agent *a);
 void agent_index_unlock(struct agent *a);

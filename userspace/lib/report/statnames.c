@@ -25,7 +25,7 @@ static const struct {
 	[EMB_STAT_KMOD_HASH_FAILED] = { "kmod_hash_failed",
 					"Files embargo.ko could not hash (size or time bound, read error): denied." },
 	[EMB_STAT_KMOD_RECORD_LOST] = { "kmod_record_lost",
-					"Verdicts embargo.ko could not record in emb_inodes." },
+					"Verdicts embargo.ko could not record in emb_clean." },
 	[EMB_STAT_KMOD_GATE_CALLS] = { "kmod_gate_calls",
 				       "Exec levels (script, interpreter) embargo.ko judged with maps attached." },
 	[EMB_STAT_KMOD_GATE_NS] = { "kmod_gate_ns",
