@@ -197,7 +197,6 @@ int emb_agent_run(const struct emb_opts *o)
 	emb_info("enforcing (%s backend, host level %s, pins in %s)", backend,
 		 a.pol.host_level, o->pin_dir);
 	agent_life_loaded(&a);
-	agent_running_sweep(&a, "attach");
 	/* Without the thread the names are not re-resolved: their last
 	 * addresses stay banned (fail closed). */
 	if (agent_dns_start(&a))

@@ -99,6 +99,10 @@ int agent_loop(struct agent *a, volatile sig_atomic_t *stop, volatile sig_atomic
 		emb_err("epoll: %s", strerror(errno));
 		goto out;
 	}
+	/* What ran before the attach: judged once the policy files are
+	 * watched, so that a change made meanwhile is not missed. */
+	if (!err)
+		agent_running_sweep(a, "attach");
 	while (!*stop && !err)
 		err = turn(a, rb, ep, &reload_at, hup);
 	ring_buffer__consume(rb);
