@@ -914,13 +914,18 @@ static int in_index(const struct agent_index *x, const char *path)
  * over system binaries outside the roots would log each of them. When the
  * file could not be opened (the task already ended), the event's own path
  * decides: an absolute one inside the roots is logged; an mmap's base name
- * says too little to be worth a line. Denies are always logged (caller).
+ * says too little to be worth a line. A file with no name is always
+ * logged. Denies are always logged (caller).
  */
 static int unverified_news(const struct agent_index *x, const struct emb_event *e, int fd)
 {
 	char link[64], path[PATH_MAX];
 	ssize_t n;
 
+	/* No name at all (memfd, O_TMPFILE, deleted): no administrator chose
+	 * to leave it out of the roots, and fileless exec is news. */
+	if (e->exec.nlink == 0)
+		return 1;
 	if (fd < 0)
 		return e->exec.path[0] == '/' && in_index(x, e->exec.path);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
