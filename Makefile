@@ -251,7 +251,7 @@ install-test: $(OUT)/embargo
 FUZZ_SECONDS ?= 60
 export FUZZ_SECONDS
 FUZZ_SRCS := $(addprefix userspace/lib/policy/,policy.c ydoc.c host.c levels.c netaddr.c compile.c \
-	pathglob.c resolve.c diag.c sign.c)
+	pathglob.c resolve.c dnsguard.c contain_rules.c diag.c sign.c) userspace/lib/sys/log.c
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 $(OUT)/fuzz/obj/%.o: %.c $(HDRS)
