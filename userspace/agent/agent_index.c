@@ -40,6 +40,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent_int.h"
+#include "cgroup.h"
 #include "fswatch.h"
 #include "hashindex.h"
 #include "idxevents.h"
@@ -866,7 +867,7 @@ static int task_gone(int pidfd, uint32_t pid)
 static int kill_image(const struct emb_event *e)
 {
 	size_t left, n = emb_proc_kill_image("/proc", e->exec.dev, e->exec.ino,
-					     e->exec.origin == EMB_EV_MMAP, &left);
+					     e->exec.origin == EMB_EV_MMAP, NULL, &left);
 
 	if (left)
 		emb_warn("index: %zu tasks running banned %s could not be killed", left,
@@ -943,10 +944,20 @@ static int unverified_news(const struct agent_index *x, const struct emb_event *
  * rule denies, it is treated as banned: every task running it is killed
  * (fail-closed: what cannot be judged must not run there).
  */
+/* The agent's --cgroup as the cgroup2 hierarchy names it. */
+static int scope_of(const struct agent *a, char *buf, size_t len)
+{
+	char root[PATH_MAX];
+	int err = emb_cgroup2_root(root, sizeof(root));
+
+	return err ?: emb_cgroup_rel(root, a->cgroup_path, buf, len);
+}
+
 static void unreadable(struct agent_index *x, const struct emb_event *e, int opened, int err,
 		       int news)
 {
-	char why[128];
+	char why[128], scope[PATH_MAX];
+	int scoped;
 	size_t left, n;
 	int enforcing;
 
@@ -963,8 +974,12 @@ static void unreadable(struct agent_index *x, const struct emb_event *e, int ope
 			 e->exec.path, e->pid, why);
 		return;
 	}
+	/* Unknown content: only the tasks of this agent's scope (where the
+	 * kernel asked about it), never another instance's or the host's. A
+	 * scope that cannot be named kills everywhere (fail-closed). */
+	scoped = scope_of(x->a, scope, sizeof(scope)) == 0;
 	n = emb_proc_kill_image("/proc", e->exec.dev, e->exec.ino, e->exec.origin == EMB_EV_MMAP,
-				&left);
+				scoped ? scope : NULL, &left);
 	/* Nothing left to kill and no news (a short task outside the roots
 	 * that ended): debug only. */
 	emb_logf(news || n || left ? EMB_LOG_WARN : EMB_LOG_DEBUG, "embargo",

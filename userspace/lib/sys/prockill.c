@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "hashindex.h"
 #include "log.h"
 
@@ -237,8 +238,19 @@ int emb_proc_kill_if_runs(const char *proc_root, pid_t pid, uint64_t kdev, uint6
 	return err;
 }
 
+/* pid's cgroup is scope or below it (no scope: every task). A task whose
+ * cgroup cannot be read is left alone: it is gone, or none of ours. */
+static int in_scope(const char *root, pid_t pid, const char *scope)
+{
+	char cg[4096];
+
+	return !scope || (!emb_proc_cgroup(root, (int)pid, cg, sizeof(cg)) &&
+			  emb_cgroup_within(cg, scope));
+}
+
 /* One pass; the number killed, *left the matches not killed. */
-static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mapped, size_t *left)
+static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mapped,
+			const char *scope, size_t *left)
 {
 	struct dirent *de;
 	pid_t pid, self = getpid();
@@ -251,7 +263,7 @@ static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mappe
 		int pidfd;
 
 		if (pid_of(de->d_name, &pid) || pid == self || pid == 1 ||
-		    !runs_image(root, pid, kdev, ino, mapped))
+		    !runs_image(root, pid, kdev, ino, mapped) || !in_scope(root, pid, scope))
 			continue;
 		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 		if (pidfd < 0)
@@ -270,7 +282,7 @@ static size_t kill_pass(const char *root, uint64_t kdev, uint64_t ino, int mappe
 }
 
 size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, int mapped,
-			   size_t *left)
+			   const char *scope, size_t *left)
 {
 	size_t total = 0, n;
 	int pass = 0;
@@ -278,7 +290,7 @@ size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, i
 	*left = 0;
 	do {
 		*left = 0;
-		n = kill_pass(proc_root, kdev, ino, mapped, left);
+		n = kill_pass(proc_root, kdev, ino, mapped, scope, left);
 		total += n;
 	} while (n && ++pass < 8);
 	return total;

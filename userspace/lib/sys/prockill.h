@@ -63,7 +63,14 @@ int emb_proc_kill(const char *proc_root, const struct emb_proc_match *m);
 int emb_proc_kill_if_runs(const char *proc_root, pid_t pid, uint64_t kdev, uint64_t ino,
 			  int mapped);
 
+/*
+ * SIGKILL every task running the image (kdev, ino), each checked again
+ * through a pidfd (never a reused pid), passes repeated until one kills
+ * nothing. scope: NULL for every task, else a cgroup v2 path
+ * (emb_cgroup_rel) whose tasks alone are killed. Returns the number
+ * killed; *left the matches that could not be.
+ */
 size_t emb_proc_kill_image(const char *proc_root, uint64_t kdev, uint64_t ino, int mapped,
-			   size_t *left);
+			   const char *scope, size_t *left);
 
 #endif
