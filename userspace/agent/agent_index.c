@@ -139,17 +139,6 @@ static uint64_t mono_ns(void)
 }
 
 /* A file rule (hash or path glob) denies on this host: it enforces. */
-static int has_deny_rule(const struct emb_compiled *c)
-{
-	int deny_rule = 0;
-
-	for (size_t i = 0; i < c->n_hashes; i++)
-		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
-	for (size_t i = 0; i < c->n_paths; i++)
-		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
-	return deny_rule;
-}
-
 /* The mode the kernel applies: the compiled one (compile.c), but deny only
  * once an index build completed or the first one ran past its bound
  * (fail-open until then: the host must boot its own tools). */
@@ -966,7 +955,7 @@ static void unreadable(struct agent_index *x, const struct emb_event *e, int ope
 	else
 		snprintf(why, sizeof(why), "cannot be opened through the task or its path");
 	pthread_mutex_lock(&x->lock);
-	enforcing = has_deny_rule(&x->a->pol.compiled);
+	enforcing = emb_compiled_has_deny_rule(&x->a->pol.compiled);
 	pthread_mutex_unlock(&x->lock);
 	if (e->action == EMB_ACT_DENY || !enforcing) {
 		emb_logf(news ? EMB_LOG_WARN : EMB_LOG_DEBUG, "embargo",

@@ -475,17 +475,23 @@ static int compile_policies(const struct emb_policy_set *set, const struct emb_h
 }
 
 /* The kernel's mode for files not hashed yet (see compile.h). */
+int emb_compiled_has_deny_rule(const struct emb_compiled *c)
+{
+	for (size_t i = 0; i < c->n_hashes; i++)
+		if (c->hashes[i].verdict.action == EMB_ACT_DENY)
+			return 1;
+	for (size_t i = 0; i < c->n_paths; i++)
+		if (c->paths[i].verdict.action == EMB_ACT_DENY)
+			return 1;
+	return 0;
+}
+
 static uint32_t unverified_mode(const struct emb_compiled *c, const struct emb_host *host)
 {
-	int deny_rule = 0;
-
 	if (!c->n_hashes && !c->n_paths)
 		return EMB_UNV_OFF;
-	for (size_t i = 0; i < c->n_hashes; i++)
-		deny_rule |= c->hashes[i].verdict.action == EMB_ACT_DENY;
-	for (size_t i = 0; i < c->n_paths; i++)
-		deny_rule |= c->paths[i].verdict.action == EMB_ACT_DENY;
-	return host->unverified == EMB_UNVERIFIED_DENY && deny_rule ? EMB_UNV_DENY : EMB_UNV_ALLOW;
+	return host->unverified == EMB_UNVERIFIED_DENY && emb_compiled_has_deny_rule(c) ?
+		       EMB_UNV_DENY : EMB_UNV_ALLOW;
 }
 
 int emb_compile_at(const struct emb_policy_set *set, const struct emb_host *host, time_t now,

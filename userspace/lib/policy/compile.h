@@ -153,6 +153,10 @@ struct emb_verdict emb_compiled_path_verdict(const struct emb_compiled *c, const
  */
 time_t emb_compiled_next_change(const struct emb_compiled *c);
 
+/* 1 when a file rule (sha256 or path) denies on this host: what makes an
+ * unreadable file count as banned (agent) and unverified: deny apply. */
+int emb_compiled_has_deny_rule(const struct emb_compiled *c);
+
 /* Rule of a kernel event, filled into *out (a digest list's record names
  * the one digest of rule_id); out, or NULL if out of range. */
 const struct emb_rule *emb_compiled_rule(const struct emb_compiled *c, uint32_t rule_id,
